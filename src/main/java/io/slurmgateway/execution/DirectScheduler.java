@@ -1,0 +1,206 @@
+package io.slurmgateway.execution;
+
+import io.slurmgateway.runs.Run;
+import io.slurmgateway.runs.RunCancelRequested;
+import io.slurmgateway.runs.RunMode;
+import io.slurmgateway.runs.RunState;
+import io.slurmgateway.runs.RunStateChanged;
+import io.slurmgateway.runs.RunWorkQueue;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Runs local-mode runs as processes on the gateway host. One worker thread ticks: claim accepted runs and stage them,
+ * claim queued runs while slots are free and start them, watch the running ones. A tick waits for the poll interval or
+ * until a new or cancelled run wakes it.
+ *
+ * <p>Stopping the gateway stops the ticks but leaves processes running: the next start of this instance (same
+ * {@code instanceId}) adopts them.
+ */
+@Component
+class DirectScheduler implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectScheduler.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final RunWorkQueue queue;
+    private final LocalRunExecutor executor;
+    private final ExecutionProperties properties;
+    private final ExecutionMetrics metrics;
+    private final Map<UUID, LocalRun> watched = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeUp = lock.newCondition();
+    private boolean wakeUpRequested;
+    private volatile boolean running;
+    private Thread worker;
+
+    DirectScheduler(
+            RunWorkQueue queue, LocalRunExecutor executor, ExecutionProperties properties, ExecutionMetrics metrics) {
+        this.queue = queue;
+        this.executor = executor;
+        this.properties = properties;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled()) {
+            log.info("local execution is disabled on this instance (gateway.execution.enabled=false)");
+            return;
+        }
+        running = true;
+        worker = new Thread(this::work, "direct-scheduler");
+        worker.start();
+        log.info(
+                "direct scheduler started as instance '{}' with {} slot(s)",
+                properties.instanceId(),
+                properties.effectiveMaxConcurrentRuns());
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        wake();
+        if (worker != null) {
+            try {
+                worker.join(STOP_TIMEOUT.toMillis());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        watched.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @TransactionalEventListener
+    void on(RunStateChanged change) {
+        if (change.to() == RunState.ACCEPTED) {
+            wake();
+        }
+    }
+
+    @TransactionalEventListener
+    void on(RunCancelRequested request) {
+        if (watched.containsKey(request.runId())) {
+            wake();
+        }
+    }
+
+    /** One pass over all the scheduler's work; the worker thread calls it, tests may call it directly. */
+    void tick() {
+        stageAccepted();
+        startQueued();
+        watchRunning();
+    }
+
+    private void work() {
+        try {
+            executor.recover().forEach(run -> watched.put(run.id(), run));
+        } catch (IOException | RuntimeException failed) {
+            log.error("recovering this instance's local runs failed; they are retried at the next start", failed);
+            metrics.stepFailed("recover");
+        } catch (InterruptedException interrupted) {
+            return;
+        }
+        while (running) {
+            tick();
+            awaitWork();
+        }
+    }
+
+    private void stageAccepted() {
+        try {
+            for (Run run :
+                    queue.claimForStaging(RunMode.LOCAL, properties.instanceId(), properties.stagingBatchSize())) {
+                withRunId(run.getId(), () -> executor.stage(run));
+            }
+        } catch (RuntimeException failed) {
+            log.error("staging step failed", failed);
+            metrics.stepFailed("stage");
+        }
+    }
+
+    private void startQueued() {
+        try {
+            int freeSlots = properties.effectiveMaxConcurrentRuns() - watched.size();
+            for (Run run : queue.claimForStart(RunMode.LOCAL, properties.instanceId(), freeSlots)) {
+                withRunId(run.getId(), () -> executor.start(run).ifPresent(local -> watched.put(local.id(), local)));
+            }
+        } catch (RuntimeException failed) {
+            log.error("start step failed", failed);
+            metrics.stepFailed("start");
+        }
+    }
+
+    private void watchRunning() {
+        Set<UUID> cancelRequested;
+        try {
+            cancelRequested = queue.cancelRequested(watched.keySet());
+        } catch (RuntimeException failed) {
+            log.error("reading cancel requests failed", failed);
+            metrics.stepFailed("watch");
+            return;
+        }
+        for (LocalRun run : watched.values()) {
+            try (MDC.MDCCloseable ignored = MDC.putCloseable("runId", run.id().toString())) {
+                if (executor.watch(run, cancelRequested.contains(run.id()))) {
+                    watched.remove(run.id());
+                }
+            } catch (IOException | RuntimeException failed) {
+                log.warn("watching run {} failed; retrying next tick", run.id(), failed);
+                metrics.stepFailed("watch");
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void withRunId(UUID runId, Runnable step) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("runId", runId.toString())) {
+            step.run();
+        }
+    }
+
+    private void wake() {
+        lock.lock();
+        try {
+            wakeUpRequested = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitWork() {
+        lock.lock();
+        try {
+            if (!wakeUpRequested && running) {
+                wakeUp.await(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            wakeUpRequested = false;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.slurmgateway.execution;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The direct (local) scheduler ({@code gateway.execution.*}).
+ *
+ * @param enabled whether this instance executes local runs; when false it only accepts and serves them
+ * @param instanceId names this gateway instance as the owner of the runs it executes; it must stay the same across
+ *     restarts so that a restarted instance finds and adopts its runs (default: the host name)
+ * @param pollInterval how often the scheduler looks for new runs, copies logs and checks deadlines
+ * @param maxConcurrentRuns how many local runs execute at once; more wait in QUEUED (default: the number of cores)
+ * @param workDir the base directory of the per-run working directories
+ * @param defaultTimeLimit the wall-time limit of a run that sets no {@code resources.timeLimit}
+ * @param killGracePeriod how long a cancelled or timed-out run has between SIGTERM and SIGKILL
+ * @param logReadSize how many bytes of one stream are copied into the log store per read
+ * @param logBytesPerTick how many bytes of one stream are copied per tick at most, so one chatty run cannot stall
+ *     the others
+ * @param stagingBatchSize how many accepted runs one tick stages at most
+ * @param inheritedEnvironment the gateway's environment variables that runs see; nothing else of the gateway's
+ *     environment (which may hold credentials) reaches a run
+ */
+@Validated
+@ConfigurationProperties("gateway.execution")
+public record ExecutionProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("") String instanceId,
+        @DefaultValue("500ms") @NotNull Duration pollInterval,
+        @DefaultValue("0") @Min(0) int maxConcurrentRuns,
+        @DefaultValue("./data/runs") @NotNull Path workDir,
+        @DefaultValue("1h") @NotNull Duration defaultTimeLimit,
+        @DefaultValue("5s") @NotNull Duration killGracePeriod,
+        @DefaultValue("256KB") @NotNull DataSize logReadSize,
+        @DefaultValue("4MB") @NotNull DataSize logBytesPerTick,
+        @DefaultValue("32") @Min(1) int stagingBatchSize,
+        @DefaultValue({"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"}) @NotNull
+                List<String> inheritedEnvironment) {
+
+    public ExecutionProperties {
+        if (instanceId == null || instanceId.isBlank()) {
+            instanceId = localHostName();
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException unresolvable) {
+            return "local";
+        }
+    }
+
+    /** The configured concurrency, or the number of cores when it is 0. */
+    public int effectiveMaxConcurrentRuns() {
+        return maxConcurrentRuns > 0 ? maxConcurrentRuns : Runtime.getRuntime().availableProcessors();
+    }
+}

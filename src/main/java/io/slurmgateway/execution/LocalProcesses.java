@@ -1,0 +1,113 @@
+package io.slurmgateway.execution;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starting and stopping process trees on the gateway host. Each run starts as the leader of a new session (setsid), so
+ * its whole process group can be signalled, including children that outlived their parent.
+ */
+@Component
+class LocalProcesses {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalProcesses.class);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    static final String EXIT_CODE_FILE = ".exit_code";
+
+    /**
+     * Runs its arguments and records their exit code in a file, so that a gateway that restarted while the run was
+     * executing still learns how it ended. Fixed text: every user value arrives as a positional argument.
+     */
+    private static final String EXIT_CODE_RECORDER = "\"$@\"; code=$?; printf '%s\\n' \"$code\" > " + EXIT_CODE_FILE
+            + ".tmp && mv -f " + EXIT_CODE_FILE + ".tmp " + EXIT_CODE_FILE + "; exit \"$code\"";
+
+    private final boolean sessionLeaders;
+
+    LocalProcesses() {
+        this.sessionLeaders = Files.isExecutable(SETSID);
+        if (!sessionLeaders) {
+            log.warn("{} not found: a cancelled run's processes that left its process tree may survive it", SETSID);
+        }
+    }
+
+    /** Starts {@code program arguments…} in {@code directory} with exactly {@code environment}. */
+    Process start(Path directory, List<String> program, Map<String, String> environment) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (sessionLeaders) {
+            command.add(SETSID.toString());
+        }
+        command.addAll(List.of("/bin/bash", "-c", EXIT_CODE_RECORDER, "slurm-gateway-run"));
+        command.addAll(program);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(directory.resolve("stdout.log").toFile())
+                .redirectError(directory.resolve("stderr.log").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** When the process started, as the operating system reports it, truncated so it survives a database round trip. */
+    static Instant startInstant(ProcessHandle process) {
+        return process.info().startInstant().orElseThrow().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** The live process with this pid, if it is the one that started at {@code startedAt} (pids are reused). */
+    static Optional<ProcessHandle> find(long pid, Instant startedAt) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(process -> process.info()
+                .startInstant()
+                .map(start -> start.truncatedTo(ChronoUnit.MILLIS).equals(startedAt))
+                .orElse(false));
+    }
+
+    /** Asks the run's whole process tree to stop. */
+    void terminate(ProcessHandle leader) {
+        signal(leader, "TERM");
+    }
+
+    /** Stops the run's whole process tree at once; also used after a normal exit to end left-behind children. */
+    void kill(ProcessHandle leader) {
+        signal(leader, "KILL");
+    }
+
+    private void signal(ProcessHandle leader, String signal) {
+        List<ProcessHandle> tree = new ArrayList<>(leader.descendants().toList());
+        tree.add(leader);
+        for (ProcessHandle process : tree) {
+            if (signal.equals("KILL")) {
+                process.destroyForcibly();
+            } else {
+                process.destroy();
+            }
+        }
+        if (sessionLeaders) {
+            signalGroup(leader.pid(), signal);
+        }
+    }
+
+    private static void signalGroup(long groupId, String signal) {
+        try {
+            new ProcessBuilder("/bin/kill", "-s", signal, "--", "-" + groupId)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
+        } catch (IOException failed) {
+            log.warn("could not signal process group {}: {}", groupId, failed.getMessage());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

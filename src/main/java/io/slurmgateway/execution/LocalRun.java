@@ -1,0 +1,95 @@
+package io.slurmgateway.execution;
+
+import io.slurmgateway.runs.LogStream;
+import io.slurmgateway.runs.RunState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local run whose process this gateway instance watches: one it started (and can ask for the exit code) or one it
+ * adopted after a restart (whose exit code comes from the file the process wrote). {@code leader} is null for a run
+ * whose process ended while the gateway was down.
+ */
+final class LocalRun {
+
+    /** How long to wait for the JVM to collect the exit status of a child that is known to have ended. */
+    private static final Duration EXIT_STATUS_WAIT = Duration.ofSeconds(5);
+
+    private final UUID id;
+    private final Path directory;
+    private final ProcessHandle leader;
+    private final Process child;
+    private final Instant deadline;
+    private final Map<LogStream, Long> copiedBytes = new EnumMap<>(LogStream.class);
+    private RunState stopOutcome;
+    private Instant stopStartedAt;
+
+    LocalRun(UUID id, Path directory, ProcessHandle leader, Process child, Instant deadline) {
+        this.id = id;
+        this.directory = directory;
+        this.leader = leader;
+        this.child = child;
+        this.deadline = deadline;
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    ProcessHandle leader() {
+        return leader;
+    }
+
+    Instant deadline() {
+        return deadline;
+    }
+
+    long copiedBytes(LogStream stream) {
+        return copiedBytes.getOrDefault(stream, 0L);
+    }
+
+    void copied(LogStream stream, long upTo) {
+        copiedBytes.put(stream, upTo);
+    }
+
+    /** Whether the run's leading process still runs; an adopted run whose process was already gone never does. */
+    boolean isAlive() {
+        return leader != null && leader.isAlive();
+    }
+
+    /** The exit code the operating system reported, when this instance started the process. */
+    OptionalInt childExitCode() throws InterruptedException {
+        return child != null && child.waitFor(EXIT_STATUS_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                ? OptionalInt.of(child.exitValue())
+                : OptionalInt.empty();
+    }
+
+    boolean isStopping() {
+        return stopOutcome != null;
+    }
+
+    /** Remembers that the gateway is stopping the run, and what it will be recorded as once it has stopped. */
+    void stopping(RunState outcome, Instant now) {
+        this.stopOutcome = outcome;
+        this.stopStartedAt = now;
+    }
+
+    Optional<RunState> stopOutcome() {
+        return Optional.ofNullable(stopOutcome);
+    }
+
+    Instant stopStartedAt() {
+        return stopStartedAt;
+    }
+}

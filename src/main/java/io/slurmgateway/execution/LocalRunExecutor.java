@@ -1,0 +1,218 @@
+package io.slurmgateway.execution;
+
+import io.slurmgateway.launch.JobScript;
+import io.slurmgateway.launch.SlurmDuration;
+import io.slurmgateway.runs.Run;
+import io.slurmgateway.runs.RunService;
+import io.slurmgateway.runs.RunState;
+import io.slurmgateway.runs.RunWorkQueue;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The steps of a local run: stage, start, watch (logs, cancel, deadline) and complete; and, after a restart, adopting
+ * the runs this instance was executing. Talks to processes and files with no transaction open; records each step
+ * through {@link RunWorkQueue}.
+ */
+@Component
+class LocalRunExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalRunExecutor.class);
+
+    private final RunWorkQueue queue;
+    private final RunService runService;
+    private final LocalStaging staging;
+    private final LocalProcesses processes;
+    private final LocalLogCopier logCopier;
+    private final ExecutionProperties properties;
+    private final Clock clock;
+
+    LocalRunExecutor(
+            RunWorkQueue queue,
+            RunService runService,
+            LocalStaging staging,
+            LocalProcesses processes,
+            LocalLogCopier logCopier,
+            ExecutionProperties properties,
+            Clock clock) {
+        this.queue = queue;
+        this.runService = runService;
+        this.staging = staging;
+        this.processes = processes;
+        this.logCopier = logCopier;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Writes a run's directory and queues it, or records why that failed. */
+    void stage(Run run) {
+        try {
+            Path directory = staging.stage(run);
+            if (queue.markQueued(run.getId(), "staged in " + directory)) {
+                log.info("run {} staged in {}", run.getId(), directory);
+            }
+        } catch (IOException failed) {
+            log.info("run {} could not be staged: {}", run.getId(), failed.getMessage());
+            queue.markSubmitFailed(run.getId(), "staging failed: " + failed);
+        }
+    }
+
+    /** Starts the process of a run that was claimed for start; empty when it could not start (the run then FAILED). */
+    Optional<LocalRun> start(Run run) {
+        Path directory = staging.directoryOf(run);
+        JobScript script = staging.jobScript(run);
+        List<String> program = new ArrayList<>(List.of("/bin/bash", JobScript.SCRIPT_NAME));
+        program.addAll(script.arguments());
+        try {
+            Process process = processes.start(directory, program, environment(script));
+            Instant processStartedAt = LocalProcesses.startInstant(process.toHandle());
+            LocalRun local = new LocalRun(
+                    run.getId(),
+                    directory,
+                    process.toHandle(),
+                    process,
+                    clock.instant().plus(timeLimit(run)));
+            queue.recordProcess(run.getId(), process.pid(), processStartedAt);
+            log.info("run {} started as process {}", run.getId(), process.pid());
+            return Optional.of(local);
+        } catch (IOException failed) {
+            queue.finish(run.getId(), RunState.FAILED, null, "the process could not start: " + failed.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * One look at a running run: copy its new output, then act on its exit, a cancel request or its deadline.
+     *
+     * @return whether the run has ended and is no longer watched
+     */
+    boolean watch(LocalRun run, boolean cancelRequested) throws IOException, InterruptedException {
+        logCopier.copyNew(run);
+        if (!run.isAlive()) {
+            complete(run);
+            return true;
+        }
+        Instant now = clock.instant();
+        if (!run.isStopping()) {
+            if (cancelRequested) {
+                beginStop(run, RunState.CANCELLED, now);
+            } else if (now.isAfter(run.deadline())) {
+                beginStop(run, RunState.TIMED_OUT, now);
+            }
+        } else if (now.isAfter(run.stopStartedAt().plus(properties.killGracePeriod()))) {
+            processes.kill(run.leader());
+        }
+        return false;
+    }
+
+    /**
+     * Finds the runs this instance was executing before it stopped: staged runs are staged again, live processes are
+     * adopted, and runs whose process ended meanwhile are completed from what it left behind.
+     *
+     * @return the adopted runs, to be watched
+     */
+    List<LocalRun> recover() throws IOException, InterruptedException {
+        String owner = properties.instanceId();
+        for (Run run : queue.ownedBy(owner, io.slurmgateway.runs.RunMode.LOCAL, List.of(RunState.STAGING))) {
+            stage(run);
+        }
+        List<LocalRun> adopted = new ArrayList<>();
+        for (Run run : queue.ownedBy(owner, io.slurmgateway.runs.RunMode.LOCAL, List.of(RunState.RUNNING))) {
+            if (run.getPid() == null) {
+                queue.finish(
+                        run.getId(), RunState.FAILED, null, "the gateway stopped while starting this run's process");
+                continue;
+            }
+            Optional<ProcessHandle> alive = LocalProcesses.find(run.getPid(), run.getProcessStartedAt());
+            Instant deadline = run.getStartedAt().plus(timeLimit(run));
+            LocalRun local = new LocalRun(run.getId(), staging.directoryOf(run), alive.orElse(null), null, deadline);
+            logCopier.resume(local);
+            if (alive.isPresent()) {
+                queue.note(run.getId(), "adopted by the restarted gateway; process " + run.getPid() + " still runs");
+                log.info("run {} adopted: process {} still runs", run.getId(), run.getPid());
+                adopted.add(local);
+            } else {
+                complete(local);
+            }
+        }
+        return adopted;
+    }
+
+    private void beginStop(LocalRun run, RunState outcome, Instant now) {
+        log.info("run {} stopping ({}): SIGTERM to its process group", run.id(), outcome);
+        run.stopping(outcome, now);
+        processes.terminate(run.leader());
+    }
+
+    private void complete(LocalRun run) throws IOException, InterruptedException {
+        if (run.leader() != null) {
+            processes.kill(run.leader()); // children that outlived the leader end with the run, as under Slurm
+        }
+        logCopier.drain(run);
+        OptionalInt exitCode = exitCode(run);
+        Integer code = exitCode.isPresent() ? exitCode.getAsInt() : null;
+        RunState outcome;
+        String reason;
+        if (run.stopOutcome().isPresent()) {
+            outcome = run.stopOutcome().get();
+            reason = outcome == RunState.CANCELLED ? "cancelled on request" : "exceeded its time limit";
+        } else if (code == null) {
+            outcome = RunState.FAILED;
+            reason = "the process ended while the gateway was not running and left no exit code";
+        } else {
+            outcome = code == 0 ? RunState.COMPLETED : RunState.FAILED;
+            reason = "exit code " + code;
+        }
+        queue.finish(run.id(), outcome, code, reason);
+        log.info("run {} ended {} ({})", run.id(), outcome, reason);
+    }
+
+    private static OptionalInt exitCode(LocalRun run) throws IOException, InterruptedException {
+        OptionalInt reported = run.childExitCode();
+        if (reported.isPresent()) {
+            return reported;
+        }
+        try {
+            String recorded = Files.readString(
+                            run.directory().resolve(LocalProcesses.EXIT_CODE_FILE), StandardCharsets.UTF_8)
+                    .trim();
+            return OptionalInt.of(Integer.parseInt(recorded));
+        } catch (NoSuchFileException | NumberFormatException unrecorded) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private Duration timeLimit(Run run) {
+        String requested = runService.specOf(run).resources().timeLimit();
+        return requested == null
+                ? properties.defaultTimeLimit()
+                : SlurmDuration.parse(requested).orElse(properties.defaultTimeLimit());
+    }
+
+    private Map<String, String> environment(JobScript script) {
+        Map<String, String> environment = new TreeMap<>();
+        Map<String, String> own = System.getenv();
+        for (String name : properties.inheritedEnvironment()) {
+            if (own.containsKey(name)) {
+                environment.put(name, own.get(name));
+            }
+        }
+        environment.putAll(script.environment());
+        return environment;
+    }
+}

@@ -1,0 +1,58 @@
+package io.slurmgateway.execution;
+
+import io.slurmgateway.host.CommandRunner;
+import io.slurmgateway.launch.JobScript;
+import io.slurmgateway.launch.LauncherRegistry;
+import io.slurmgateway.launch.RunSpec;
+import io.slurmgateway.runs.Run;
+import io.slurmgateway.runs.RunService;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.springframework.stereotype.Component;
+
+/** Lays out a local run's directory: the job script and the files its launcher asks for. Writing it twice is harmless. */
+@Component
+class LocalStaging {
+
+    private final CommandRunner host;
+    private final LauncherRegistry launchers;
+    private final RunService runService;
+    private final Path workDir;
+
+    LocalStaging(
+            CommandRunner host, LauncherRegistry launchers, RunService runService, ExecutionProperties properties) {
+        this.host = host;
+        this.launchers = launchers;
+        this.runService = runService;
+        this.workDir = properties.workDir().toAbsolutePath().normalize();
+    }
+
+    Path directoryOf(Run run) {
+        return workDir.resolve(run.getId().toString());
+    }
+
+    /** The job script of a run; pure, so it is made again when the run starts rather than stored. */
+    JobScript jobScript(Run run) {
+        RunSpec spec = runService.specOf(run);
+        return launchers.get(run.getLauncher()).jobScript(run.getId(), spec);
+    }
+
+    /** Writes the run's directory and returns it. */
+    Path stage(Run run) throws IOException {
+        Path directory = directoryOf(run);
+        JobScript script = jobScript(run);
+        host.createDirectory(directory.toString());
+        host.writeFile(
+                directory.resolve(JobScript.SCRIPT_NAME).toString(),
+                script.scriptText().getBytes(StandardCharsets.UTF_8),
+                true);
+        for (JobScript.StagedFile file : script.files()) {
+            host.writeFile(
+                    directory.resolve(file.name()).toString(),
+                    file.content().getBytes(StandardCharsets.UTF_8),
+                    file.executable());
+        }
+        return directory;
+    }
+}

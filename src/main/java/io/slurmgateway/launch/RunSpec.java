@@ -1,0 +1,72 @@
+package io.slurmgateway.launch;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a client asks the gateway to run: the body of {@code POST /api/v1/runs}, stored with the run as JSON.
+ *
+ * <p>Every field is optional at the type level so that one validator can name every missing or malformed field at
+ * once; {@link #withDefaults} fills what configuration decides.
+ */
+public record RunSpec(
+        String asset,
+        String mode,
+        String cluster,
+        String launcher,
+        Map<String, Object> launcherOptions,
+        Payload payload,
+        List<String> args,
+        Map<String, String> env,
+        Resources resources,
+        Dagster dagster) {
+
+    public static final String DEFAULT_LAUNCHER = "bash";
+
+    public RunSpec {
+        launcherOptions = launcherOptions == null ? Map.of() : launcherOptions;
+        args = args == null ? List.of() : args;
+        env = env == null ? Map.of() : env;
+        resources = resources == null ? Resources.NONE : resources;
+    }
+
+    /** The spec with the mode and launcher filled in where the client left them out. */
+    public RunSpec withDefaults(String defaultMode) {
+        return new RunSpec(
+                asset,
+                mode == null ? defaultMode : mode,
+                cluster,
+                launcher == null ? DEFAULT_LAUNCHER : launcher,
+                launcherOptions,
+                payload,
+                args,
+                env,
+                resources,
+                dagster);
+    }
+
+    /** The program to run: exactly one of an inline script or an absolute path on the target host. */
+    public record Payload(String script, String path) {}
+
+    /** Slurm-style resource requests; in local mode only {@code timeLimit} applies. */
+    public record Resources(
+            String partition,
+            Integer nodes,
+            Integer ntasks,
+            Integer cpusPerTask,
+            String memory,
+            Integer gpus,
+            String timeLimit,
+            String qos,
+            String account,
+            String reservation,
+            String constraint,
+            Boolean exclusive) {
+
+        public static final Resources NONE =
+                new Resources(null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The Dagster run this gateway run belongs to. */
+    public record Dagster(String runId, String stepKey, Map<String, Object> pipesContext) {}
+}

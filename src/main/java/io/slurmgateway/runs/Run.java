@@ -1,0 +1,253 @@
+package io.slurmgateway.runs;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.data.domain.AbstractAggregateRoot;
+
+/**
+ * A run: one execution of an asset's payload. Its state changes only through the intention-revealing methods below,
+ * which all go through {@link #moveTo}; each change is published as a {@link RunStateChanged} that is stored as a run
+ * event in the same transaction, and {@code @Version} makes concurrent writers lose instead of overwrite.
+ */
+@Entity
+@Table(name = "run")
+public class Run extends AbstractAggregateRoot<Run> {
+
+    @Id
+    private UUID id;
+
+    private String asset;
+    private String mode;
+    private String cluster;
+    private String launcher;
+
+    /** The {@link io.slurmgateway.launch.RunSpec} as JSON. */
+    private String spec;
+
+    @Enumerated(EnumType.STRING)
+    private RunState state;
+
+    private String reason;
+    private String slurmJobId;
+    private Integer exitCode;
+    private String idempotencyKey;
+
+    /** SHA-256 of the canonical request, to tell a repeat from a different request under the same key. */
+    private String requestFingerprint;
+
+    /** The gateway instance executing the run, for local runs. */
+    @Column(name = "owner_id")
+    private String owner;
+
+    private Long pid;
+    private Instant processStartedAt;
+    private boolean cancelRequested;
+
+    /** How many events the run has, which is the sequence number of its latest one (the first is 1). */
+    private long eventCount;
+
+    private Instant createdAt;
+    private Instant submittedAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+
+    @Version
+    private long version;
+
+    protected Run() {}
+
+    static Run accept(
+            UUID id,
+            String asset,
+            String mode,
+            String cluster,
+            String launcher,
+            String specJson,
+            String idempotencyKey,
+            String requestFingerprint,
+            Instant now) {
+        Run run = new Run();
+        run.id = id;
+        run.asset = asset;
+        run.mode = mode;
+        run.cluster = cluster;
+        run.launcher = launcher;
+        run.spec = specJson;
+        run.idempotencyKey = idempotencyKey;
+        run.requestFingerprint = requestFingerprint;
+        run.createdAt = now;
+        run.state = RunState.ACCEPTED;
+        run.registerEvent(new RunStateChanged(id, ++run.eventCount, null, RunState.ACCEPTED, "accepted", now));
+        return run;
+    }
+
+    void startStaging(String owner, Instant now) {
+        this.owner = owner;
+        moveTo(RunState.STAGING, "staging", now);
+    }
+
+    void markQueued(String reason, Instant now) {
+        moveTo(RunState.QUEUED, reason, now);
+    }
+
+    void markSubmitFailed(String reason, Instant now) {
+        moveTo(RunState.SUBMIT_FAILED, reason, now);
+    }
+
+    void markStarting(String owner, Instant now) {
+        this.owner = owner;
+        moveTo(RunState.RUNNING, "process starting", now);
+    }
+
+    void recordProcess(long pid, Instant processStartedAt) {
+        this.pid = pid;
+        this.processStartedAt = processStartedAt;
+    }
+
+    /** Ends the run; a run that has already ended keeps its first outcome. */
+    void finish(RunState outcome, Integer exitCode, String reason, Instant now) {
+        if (!outcome.isTerminal()) {
+            throw new IllegalArgumentException(outcome + " is not an outcome");
+        }
+        if (state.isTerminal()) {
+            return;
+        }
+        this.exitCode = exitCode;
+        moveTo(outcome, reason, now);
+    }
+
+    /**
+     * Cancels a run that has nothing executing yet, or asks the executor of one that has to stop it.
+     *
+     * @return whether the run is now cancelled (as opposed to waiting for its executor)
+     */
+    boolean requestCancel(Instant now) {
+        if (state.isTerminal()) {
+            throw new RunNotCancellableException(id, state);
+        }
+        if (!hasStartedExecuting()) {
+            moveTo(RunState.CANCELLED, "cancelled before it started", now);
+            return true;
+        }
+        if (!cancelRequested) {
+            cancelRequested = true;
+            note("cancel requested", now);
+            registerEvent(new RunCancelRequested(id));
+        }
+        return false;
+    }
+
+    void note(String message, Instant now) {
+        registerEvent(new RunNoted(id, ++eventCount, message, now));
+    }
+
+    private boolean hasStartedExecuting() {
+        return state == RunState.RUNNING || pid != null || slurmJobId != null;
+    }
+
+    private void moveTo(RunState next, String reason, Instant now) {
+        if (next == state) {
+            return;
+        }
+        if (!state.canMoveTo(next)) {
+            throw new IllegalRunTransitionException(id, state, next);
+        }
+        RunState previous = state;
+        state = next;
+        this.reason = reason;
+        switch (next) {
+            case QUEUED -> submittedAt = submittedAt == null ? now : submittedAt;
+            case RUNNING -> startedAt = now;
+            case COMPLETED, FAILED, TIMED_OUT, CANCELLED, SUBMIT_FAILED -> finishedAt = now;
+            case ACCEPTED, STAGING -> {}
+        }
+        registerEvent(new RunStateChanged(id, ++eventCount, previous, next, reason, now));
+    }
+
+    public UUID getId() {
+        return id;
+    }
+
+    public String getAsset() {
+        return asset;
+    }
+
+    public String getMode() {
+        return mode;
+    }
+
+    public String getCluster() {
+        return cluster;
+    }
+
+    public String getLauncher() {
+        return launcher;
+    }
+
+    public String getSpec() {
+        return spec;
+    }
+
+    public RunState getState() {
+        return state;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public String getSlurmJobId() {
+        return slurmJobId;
+    }
+
+    public Integer getExitCode() {
+        return exitCode;
+    }
+
+    public String getIdempotencyKey() {
+        return idempotencyKey;
+    }
+
+    String getRequestFingerprint() {
+        return requestFingerprint;
+    }
+
+    public String getOwner() {
+        return owner;
+    }
+
+    public Long getPid() {
+        return pid;
+    }
+
+    public Instant getProcessStartedAt() {
+        return processStartedAt;
+    }
+
+    public boolean isCancelRequested() {
+        return cancelRequested;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getSubmittedAt() {
+        return submittedAt;
+    }
+
+    public Instant getStartedAt() {
+        return startedAt;
+    }
+
+    public Instant getFinishedAt() {
+        return finishedAt;
+    }
+}

@@ -1,0 +1,60 @@
+package io.slurmgateway.runs;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The gateway's own copy of each run's stdout and stderr. Executors append what they read off the run's host; readers
+ * never touch the host, so logs outlive the run's directory and cost no round trip to the cluster.
+ */
+@Service
+public class RunLogService {
+
+    private static final Limit CHUNKS_PER_READ = Limit.of(64);
+
+    private final RunLogRepository chunks;
+
+    RunLogService(RunLogRepository chunks) {
+        this.chunks = chunks;
+    }
+
+    /** Bytes read from a run's stream and where the next read starts. */
+    public record LogSlice(byte[] bytes, long nextOffset) {}
+
+    /** How many bytes of the stream are stored, which is where the executor's next read of the host starts. */
+    @Transactional(readOnly = true)
+    public long storedLength(UUID runId, LogStream stream) {
+        return chunks.storedLength(runId, stream);
+    }
+
+    /** Stores bytes that start at {@code startOffset}; it must equal {@link #storedLength} (no gaps, no overlaps). */
+    @Transactional
+    public void append(UUID runId, LogStream stream, long startOffset, byte[] bytes) {
+        if (bytes.length > 0) {
+            chunks.save(new RunLogChunk(runId, stream, startOffset, bytes));
+        }
+    }
+
+    /** At most {@code maxBytes} stored bytes from {@code offset}; fewer when less is stored yet. */
+    @Transactional(readOnly = true)
+    public LogSlice read(UUID runId, LogStream stream, long offset, int maxBytes) {
+        List<RunLogChunk> found = chunks.findByRunIdAndStreamAndEndOffsetGreaterThanOrderByStartOffset(
+                runId, stream, offset, CHUNKS_PER_READ);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long position = offset;
+        for (RunLogChunk chunk : found) {
+            if (chunk.getStartOffset() > position || out.size() >= maxBytes) {
+                break;
+            }
+            int from = (int) (position - chunk.getStartOffset());
+            int length = Math.min(chunk.getData().length - from, maxBytes - out.size());
+            out.write(chunk.getData(), from, length);
+            position += length;
+        }
+        return new LogSlice(out.toByteArray(), position);
+    }
+}

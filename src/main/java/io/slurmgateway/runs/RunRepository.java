@@ -1,0 +1,26 @@
+package io.slurmgateway.runs;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Query;
+
+interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecutor<Run> {
+
+    Optional<Run> findByIdempotencyKey(String idempotencyKey);
+
+    /** Locks the oldest runs in a state; rows another worker holds are skipped, so each run is claimed once. */
+    @Query(
+            value = "SELECT * FROM run WHERE state = :state AND mode = :mode ORDER BY created_at"
+                    + " LIMIT :limit FOR UPDATE SKIP LOCKED",
+            nativeQuery = true)
+    List<Run> lockOldest(String state, String mode, int limit);
+
+    List<Run> findByOwnerAndModeAndStateIn(String owner, String mode, Collection<RunState> states);
+
+    @Query("select r.id from Run r where r.id in :ids and r.cancelRequested = true")
+    List<UUID> findCancelRequested(Collection<UUID> ids);
+}

@@ -1,0 +1,165 @@
+package io.slurmgateway.runs;
+
+import io.slurmgateway.launch.RunSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.Limit;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** What clients do with runs: accept, look up, list, cancel, read their history. */
+@Service
+public class RunService {
+
+    private final RunRepository runs;
+    private final RunEventRepository events;
+    private final RunSpecValidator validator;
+    private final RunsProperties properties;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final TransactionTemplate transaction;
+    private final OptimisticRetry retry;
+
+    RunService(
+            RunRepository runs,
+            RunEventRepository events,
+            RunSpecValidator validator,
+            RunsProperties properties,
+            JsonMapper json,
+            Clock clock,
+            PlatformTransactionManager transactionManager,
+            OptimisticRetry retry) {
+        this.runs = runs;
+        this.events = events;
+        this.validator = validator;
+        this.properties = properties;
+        this.json = json;
+        this.clock = clock;
+        this.transaction = new TransactionTemplate(transactionManager);
+        this.retry = retry;
+    }
+
+    /** A run and whether this request created it (false: an earlier request with the same Idempotency-Key did). */
+    public record Created(Run run, boolean isNew) {}
+
+    /** Filters for {@link #list}; a null filter matches everything. */
+    public record RunFilter(RunState state, String asset, String cluster) {}
+
+    /**
+     * Validates and stores a new run in state ACCEPTED. With an idempotency key, a repeat of the same request returns
+     * the first run and stores nothing; the same key with a different request is a conflict.
+     */
+    public Created create(RunSpec requested, String idempotencyKey) {
+        RunSpec spec = requested.withDefaults(properties.defaultMode());
+        List<io.slurmgateway.launch.SpecViolation> violations = validator.violations(spec);
+        if (!violations.isEmpty()) {
+            throw new InvalidRunSpecException(violations);
+        }
+        String fingerprint = fingerprint(spec);
+        if (idempotencyKey != null) {
+            Optional<Run> earlier = runs.findByIdempotencyKey(idempotencyKey);
+            if (earlier.isPresent()) {
+                return repeatOf(earlier.get(), fingerprint);
+            }
+        }
+        Run run = Run.accept(
+                UUID.randomUUID(),
+                spec.asset(),
+                spec.mode(),
+                spec.cluster(),
+                spec.launcher(),
+                json.writeValueAsString(spec),
+                idempotencyKey,
+                fingerprint,
+                clock.instant());
+        try {
+            return new Created(transaction.execute(status -> runs.save(run)), true);
+        } catch (DataIntegrityViolationException raced) {
+            // another request with the same key committed between our look-up and our insert
+            return runs.findByIdempotencyKey(idempotencyKey)
+                    .map(winner -> repeatOf(winner, fingerprint))
+                    .orElseThrow(() -> raced);
+        }
+    }
+
+    private static Created repeatOf(Run earlier, String fingerprint) {
+        if (!earlier.getRequestFingerprint().equals(fingerprint)) {
+            throw new IdempotencyConflictException(earlier.getId());
+        }
+        return new Created(earlier, false);
+    }
+
+    @Transactional(readOnly = true)
+    public Run get(UUID id) {
+        return runs.findById(id).orElseThrow(() -> new RunNotFoundException(id));
+    }
+
+    /** The spec a run was accepted with. */
+    public RunSpec specOf(Run run) {
+        return json.readValue(run.getSpec(), RunSpec.class);
+    }
+
+    /** Runs matching the filter, newest first. */
+    @Transactional(readOnly = true)
+    public Page<Run> list(RunFilter filter, Pageable page) {
+        Specification<Run> matching = (root, query, cb) -> cb.conjunction();
+        if (filter.state() != null) {
+            matching = matching.and((root, query, cb) -> cb.equal(root.get("state"), filter.state()));
+        }
+        if (filter.asset() != null) {
+            matching = matching.and((root, query, cb) -> cb.equal(root.get("asset"), filter.asset()));
+        }
+        if (filter.cluster() != null) {
+            matching = matching.and((root, query, cb) -> cb.equal(root.get("cluster"), filter.cluster()));
+        }
+        return runs.findAll(matching, page);
+    }
+
+    /**
+     * Cancels a run that has not started executing, or asks its executor to stop it (the run then ends CANCELLED).
+     *
+     * @throws RunNotCancellableException when the run has already ended
+     */
+    public Run cancel(UUID id) {
+        return retry.onConflict(() -> transaction.execute(status -> {
+            Run run = get(id);
+            run.requestCancel(clock.instant());
+            return runs.save(run);
+        }));
+    }
+
+    /** Events after {@code afterSeq}, in order, at most {@code limit}. */
+    @Transactional(readOnly = true)
+    public List<RunEvent> events(UUID id, long afterSeq, int limit) {
+        if (!runs.existsById(id)) {
+            throw new RunNotFoundException(id);
+        }
+        return events.findByRunIdAndSeqGreaterThanOrderBySeq(id, afterSeq, Limit.of(limit));
+    }
+
+    private String fingerprint(RunSpec spec) {
+        byte[] canonical = json.writer()
+                .with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .writeValueAsString(spec)
+                .getBytes(StandardCharsets.UTF_8);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every JVM provides SHA-256", impossible);
+        }
+    }
+}

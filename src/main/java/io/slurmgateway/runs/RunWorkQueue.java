@@ -1,0 +1,121 @@
+package io.slurmgateway.runs;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * How executors claim runs and record their progress. Each method is one short transaction; claims lock rows with
+ * {@code SKIP LOCKED} so two workers never take the same run, and records are version-checked.
+ */
+@Service
+public class RunWorkQueue {
+
+    private final RunRepository runs;
+    private final Clock clock;
+    private final TransactionTemplate transaction;
+    private final OptimisticRetry retry;
+
+    RunWorkQueue(
+            RunRepository runs, Clock clock, PlatformTransactionManager transactionManager, OptimisticRetry retry) {
+        this.runs = runs;
+        this.clock = clock;
+        this.transaction = new TransactionTemplate(transactionManager);
+        this.retry = retry;
+    }
+
+    /** Moves up to {@code limit} of the oldest accepted runs of a mode to STAGING, owned by {@code owner}. */
+    @Transactional
+    public List<Run> claimForStaging(String mode, String owner, int limit) {
+        List<Run> claimed = runs.lockOldest(RunState.ACCEPTED.name(), mode, limit);
+        Instant now = clock.instant();
+        claimed.forEach(run -> run.startStaging(owner, now));
+        return runs.saveAll(claimed);
+    }
+
+    /** Moves up to {@code limit} of the oldest queued runs of a mode to RUNNING, owned by {@code owner}. */
+    @Transactional
+    public List<Run> claimForStart(String mode, String owner, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        List<Run> claimed = runs.lockOldest(RunState.QUEUED.name(), mode, limit);
+        Instant now = clock.instant();
+        claimed.forEach(run -> run.markStarting(owner, now));
+        return runs.saveAll(claimed);
+    }
+
+    /**
+     * Records that a staged run waits for its turn.
+     *
+     * @return false when the run moved on meanwhile (it was cancelled), so there is nothing to queue
+     */
+    public boolean markQueued(UUID id, String reason) {
+        return update(id, run -> {
+            if (run.getState() != RunState.STAGING) {
+                return false;
+            }
+            run.markQueued(reason, clock.instant());
+            return true;
+        });
+    }
+
+    public void markSubmitFailed(UUID id, String reason) {
+        update(id, run -> {
+            if (run.getState() == RunState.STAGING) {
+                run.markSubmitFailed(reason, clock.instant());
+            }
+            return null;
+        });
+    }
+
+    public void recordProcess(UUID id, long pid, Instant processStartedAt) {
+        update(id, run -> {
+            run.recordProcess(pid, processStartedAt);
+            return null;
+        });
+    }
+
+    /** Ends a run with an outcome; a run that has already ended keeps its first one. */
+    public void finish(UUID id, RunState outcome, Integer exitCode, String reason) {
+        update(id, run -> {
+            run.finish(outcome, exitCode, reason, clock.instant());
+            return null;
+        });
+    }
+
+    public void note(UUID id, String message) {
+        update(id, run -> {
+            run.note(message, clock.instant());
+            return null;
+        });
+    }
+
+    /** Runs of a mode that {@code owner} was executing in the given states, for recovery after a restart. */
+    @Transactional(readOnly = true)
+    public List<Run> ownedBy(String owner, String mode, Collection<RunState> states) {
+        return runs.findByOwnerAndModeAndStateIn(owner, mode, states);
+    }
+
+    /** Which of the given runs a client asked to cancel. */
+    @Transactional(readOnly = true)
+    public Set<UUID> cancelRequested(Collection<UUID> ids) {
+        return ids.isEmpty() ? Set.of() : Set.copyOf(runs.findCancelRequested(ids));
+    }
+
+    private <T> T update(UUID id, java.util.function.Function<Run, T> change) {
+        return retry.onConflict(() -> transaction.execute(status -> {
+            Run run = runs.findById(id).orElseThrow(() -> new RunNotFoundException(id));
+            T result = change.apply(run);
+            runs.save(run);
+            return result;
+        }));
+    }
+}

@@ -1,0 +1,29 @@
+package io.slurmgateway.runs;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Rules for accepting runs ({@code gateway.runs.*}).
+ *
+ * @param defaultMode the mode of a run that names none: {@code local} or {@code slurm}
+ * @param maxScriptSize the largest inline script, in UTF-8 bytes
+ * @param maxArgs how many arguments a run may have
+ * @param maxArgSize the longest single argument, in UTF-8 bytes
+ * @param maxEnvEntries how many environment variables a run may set
+ * @param maxEnvValueSize the longest environment value, in UTF-8 bytes
+ */
+@Validated
+@ConfigurationProperties("gateway.runs")
+public record RunsProperties(
+        @DefaultValue("local") @NotNull @Pattern(regexp = "local|slurm") String defaultMode,
+        @DefaultValue("256KB") @NotNull DataSize maxScriptSize,
+        @DefaultValue("256") @Min(0) int maxArgs,
+        @DefaultValue("32KB") @NotNull DataSize maxArgSize,
+        @DefaultValue("128") @Min(0) int maxEnvEntries,
+        @DefaultValue("32KB") @NotNull DataSize maxEnvValueSize) {}

@@ -1,0 +1,93 @@
+package io.slurmgateway.runs.web;
+
+import io.slurmgateway.launch.RunSpec;
+import io.slurmgateway.runs.Run;
+import io.slurmgateway.runs.RunService;
+import io.slurmgateway.runs.RunState;
+import io.slurmgateway.system.ApiProperties;
+import io.slurmgateway.system.InvalidParameterException;
+import java.net.URI;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Accepting, reading, listing and cancelling runs. */
+@RestController
+@RequestMapping(path = "/api/v1/runs", produces = MediaType.APPLICATION_JSON_VALUE)
+class RunController {
+
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+    private final RunService runs;
+    private final ApiProperties api;
+
+    RunController(RunService runs, ApiProperties api) {
+        this.runs = runs;
+        this.api = api;
+    }
+
+    /** Accepts a run: 202 for a new run, 200 for a repeat of an earlier request with the same Idempotency-Key. */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<RunResponse> create(
+            @RequestBody RunSpec spec, @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new InvalidParameterException(
+                    "Idempotency-Key", "must be 1 to 255 printable ASCII characters without spaces");
+        }
+        RunService.Created created = runs.create(spec, key);
+        Run run = created.run();
+        return ResponseEntity.status(created.isNew() ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .location(URI.create("/api/v1/runs/" + run.getId()))
+                .body(RunResponse.of(run, runs.specOf(run)));
+    }
+
+    @GetMapping("/{id}")
+    RunResponse get(@PathVariable UUID id) {
+        Run run = runs.get(id);
+        return RunResponse.of(run, runs.specOf(run));
+    }
+
+    @GetMapping
+    RunPage list(
+            @RequestParam(required = false) RunState state,
+            @RequestParam(required = false) String asset,
+            @RequestParam(required = false) String cluster,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        if (page < 0) {
+            throw new InvalidParameterException("page", "must be 0 or more");
+        }
+        if (size < 1 || size > api.maxPageSize()) {
+            throw new InvalidParameterException("size", "must be between 1 and " + api.maxPageSize());
+        }
+        Page<Run> found = runs.list(
+                new RunService.RunFilter(state, asset, cluster),
+                PageRequest.of(page, size, Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"))));
+        return new RunPage(
+                found.map(run -> RunResponse.of(run, runs.specOf(run))).getContent(),
+                page,
+                size,
+                found.getTotalElements(),
+                found.getTotalPages());
+    }
+
+    /** Cancels a run (202); a run that has already ended is a 409. */
+    @PostMapping("/{id}/cancel")
+    ResponseEntity<RunResponse> cancel(@PathVariable UUID id) {
+        Run run = runs.cancel(id);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(RunResponse.of(run, runs.specOf(run)));
+    }
+}

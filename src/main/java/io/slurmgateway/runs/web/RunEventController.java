@@ -1,0 +1,75 @@
+package io.slurmgateway.runs.web;
+
+import io.slurmgateway.runs.RunEvent;
+import io.slurmgateway.runs.RunService;
+import io.slurmgateway.system.ApiProperties;
+import io.slurmgateway.system.InvalidParameterException;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** A run's history in order: read after a sequence number, or followed over SSE. */
+@RestController
+@RequestMapping("/api/v1/runs/{id}/events")
+class RunEventController {
+
+    private final RunService runs;
+    private final SseStreams streams;
+    private final ApiProperties api;
+
+    RunEventController(RunService runs, SseStreams streams, ApiProperties api) {
+        this.runs = runs;
+        this.streams = streams;
+        this.api = api;
+    }
+
+    /** Events with {@code seq > after}, oldest first, at most {@code limit}. */
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    List<RunEventResponse> read(
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "0") long after,
+            @RequestParam(required = false) Integer limit) {
+        checkAfter(after);
+        int count = limit == null ? api.maxEventsPerRead() : limit;
+        if (count < 1 || count > api.maxEventsPerRead()) {
+            throw new InvalidParameterException("limit", "must be between 1 and " + api.maxEventsPerRead());
+        }
+        return runs.events(id, after, count).stream().map(RunEventResponse::of).toList();
+    }
+
+    /** Follows the history until the run has ended and every event is sent; each SSE id is the event's seq. */
+    @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter follow(
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "0") long after,
+            @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
+        long start = lastEventId != null ? lastEventId : after;
+        checkAfter(start);
+        runs.get(id);
+        long[] position = {start};
+        return streams.open(emitter -> {
+            boolean ended = runs.get(id).getState().isTerminal();
+            List<RunEvent> fresh = runs.events(id, position[0], api.maxEventsPerRead());
+            for (RunEvent event : fresh) {
+                emitter.send(SseEmitter.event()
+                        .id(Long.toString(event.getSeq()))
+                        .data(RunEventResponse.of(event), MediaType.APPLICATION_JSON));
+                position[0] = event.getSeq();
+            }
+            return fresh.isEmpty() && ended;
+        });
+    }
+
+    private static void checkAfter(long after) {
+        if (after < 0) {
+            throw new InvalidParameterException("after", "must be 0 or more");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.slurmgateway.runs.web;
+
+import io.slurmgateway.runs.LogStream;
+import io.slurmgateway.runs.RunLogService;
+import io.slurmgateway.runs.RunService;
+import io.slurmgateway.system.ApiProperties;
+import io.slurmgateway.system.InvalidParameterException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** A run's stdout and stderr from the gateway's log store: read from an offset, or followed over SSE. */
+@RestController
+@RequestMapping("/api/v1/runs/{id}/logs/{stream}")
+class RunLogController {
+
+    static final String NEXT_OFFSET = "X-Next-Offset";
+    static final String LOG_COMPLETE = "X-Log-Complete";
+
+    private final RunService runs;
+    private final RunLogService logs;
+    private final SseStreams streams;
+    private final ApiProperties api;
+
+    RunLogController(RunService runs, RunLogService logs, SseStreams streams, ApiProperties api) {
+        this.runs = runs;
+        this.logs = logs;
+        this.streams = streams;
+        this.api = api;
+    }
+
+    /** New bytes in an SSE stream: {@code text} is the UTF-8 decoding of bytes {@code [offset, nextOffset)}. */
+    record LogChunkEvent(long offset, long nextOffset, String text) {}
+
+    /**
+     * Bytes from {@code offset}; {@code X-Next-Offset} says where to continue, {@code X-Log-Complete} whether the run
+     * has ended and nothing more will come.
+     */
+    @GetMapping
+    ResponseEntity<byte[]> read(
+            @PathVariable UUID id, @PathVariable String stream, @RequestParam(defaultValue = "0") long offset) {
+        LogStream logStream = streamOf(stream);
+        checkOffset(offset);
+        boolean ended = runs.get(id).getState().isTerminal(); // read before the bytes: an ended run has them all
+        RunLogService.LogSlice slice =
+                logs.read(id, logStream, offset, (int) api.maxLogRead().toBytes());
+        boolean complete = ended && slice.nextOffset() == logs.storedLength(id, logStream);
+        return ResponseEntity.ok()
+                .contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
+                .header(NEXT_OFFSET, Long.toString(slice.nextOffset()))
+                .header(LOG_COMPLETE, Boolean.toString(complete))
+                .body(slice.bytes());
+    }
+
+    /** Follows the stream until the run has ended and everything is sent; each event's id is its next offset. */
+    @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter follow(
+            @PathVariable UUID id,
+            @PathVariable String stream,
+            @RequestParam(defaultValue = "0") long offset,
+            @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
+        LogStream logStream = streamOf(stream);
+        long start = lastEventId != null ? lastEventId : offset;
+        checkOffset(start);
+        runs.get(id);
+        long[] position = {start};
+        return streams.open(emitter -> {
+            boolean ended = runs.get(id).getState().isTerminal();
+            RunLogService.LogSlice slice =
+                    logs.read(id, logStream, position[0], (int) api.maxLogRead().toBytes());
+            if (slice.bytes().length == 0) {
+                return ended;
+            }
+            emitter.send(SseEmitter.event()
+                    .id(Long.toString(slice.nextOffset()))
+                    .data(
+                            new LogChunkEvent(
+                                    position[0], slice.nextOffset(), new String(slice.bytes(), StandardCharsets.UTF_8)),
+                            MediaType.APPLICATION_JSON));
+            position[0] = slice.nextOffset();
+            return false;
+        });
+    }
+
+    private static LogStream streamOf(String stream) {
+        return LogStream.fromPathSegment(stream)
+                .orElseThrow(() -> new InvalidParameterException("stream", "must be stdout or stderr"));
+    }
+
+    private static void checkOffset(long offset) {
+        if (offset < 0) {
+            throw new InvalidParameterException("offset", "must be 0 or more");
+        }
+    }
+}

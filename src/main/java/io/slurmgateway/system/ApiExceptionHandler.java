@@ -1,0 +1,222 @@
+package io.slurmgateway.system;
+
+import io.slurmgateway.runs.IdempotencyConflictException;
+import io.slurmgateway.runs.IllegalRunTransitionException;
+import io.slurmgateway.runs.InvalidRunSpecException;
+import io.slurmgateway.runs.RunNotCancellableException;
+import io.slurmgateway.runs.RunNotFoundException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Turns every error into an RFC 9457 problem with a stable {@code type}. Input problems name each offending field in
+ * {@code errors}; server faults reveal nothing of their cause to the client.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    static final URI INVALID_REQUEST = problemType("invalid-request");
+    static final URI RUN_NOT_FOUND = problemType("run-not-found");
+    static final URI IDEMPOTENCY_CONFLICT = problemType("idempotency-conflict");
+    static final URI RUN_ALREADY_ENDED = problemType("run-already-ended");
+    static final URI REQUEST_TOO_LARGE = problemType("request-too-large");
+    static final URI INTERNAL_ERROR = problemType("internal-error");
+
+    private static URI problemType(String name) {
+        return URI.create("urn:slurm-gateway:problem:" + name);
+    }
+
+    /** One field that broke a rule; {@code field} is a dotted path into the request, or a parameter's name. */
+    record FieldError(String field, String message) {}
+
+    @ExceptionHandler
+    ResponseEntity<Object> invalidSpec(InvalidRunSpecException invalid) {
+        return invalidRequest(
+                "The run request has " + invalid.violations().size() + " invalid field(s).",
+                invalid.violations().stream()
+                        .map(violation -> new FieldError(violation.field(), violation.message()))
+                        .collect(Collectors.toList()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> invalidParameter(InvalidParameterException invalid) {
+        return invalidRequest(
+                "Invalid " + invalid.parameter() + ": " + invalid.getMessage(),
+                List.of(new FieldError(invalid.parameter(), invalid.getMessage())));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> notFound(RunNotFoundException missing) {
+        return problem(HttpStatus.NOT_FOUND, RUN_NOT_FOUND, "Run not found", missing.getMessage(), Map.of());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> idempotencyConflict(IdempotencyConflictException conflict) {
+        return problem(
+                HttpStatus.CONFLICT,
+                IDEMPOTENCY_CONFLICT,
+                "Idempotency-Key reused with a different request",
+                conflict.getMessage(),
+                Map.of("runId", conflict.existingRunId()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> alreadyEnded(RunNotCancellableException ended) {
+        return problem(
+                HttpStatus.CONFLICT,
+                RUN_ALREADY_ENDED,
+                "Run already ended",
+                ended.getMessage(),
+                Map.of("state", ended.state()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> illegalTransition(IllegalRunTransitionException illegal) {
+        return problem(
+                HttpStatus.CONFLICT, RUN_ALREADY_ENDED, "Run cannot change state", illegal.getMessage(), Map.of());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> unexpected(RuntimeException failure) {
+        log.error("request failed unexpectedly", failure);
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                INTERNAL_ERROR,
+                "Internal error",
+                "The gateway failed to handle this request; the failure is in its log.",
+                Map.of());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException unreadable,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            WebRequest request) {
+        if (causeOfType(unreadable, RequestBodyTooLargeException.class)
+                instanceof RequestBodyTooLargeException tooLarge) {
+            return problem(
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    REQUEST_TOO_LARGE,
+                    "Request body too large",
+                    tooLarge.getMessage(),
+                    Map.of("errors", List.of(new FieldError("body", tooLarge.getMessage()))));
+        }
+        Throwable cause = causeOfType(unreadable, JacksonException.class);
+        if (cause instanceof StreamReadException malformed) {
+            String message = "is not valid JSON: " + malformed.getOriginalMessage();
+            return invalidRequest("The request body " + message, List.of(new FieldError("body", message)));
+        }
+        if (cause instanceof JacksonException wrong) {
+            String field = fieldPath(wrong);
+            String message = cause instanceof UnrecognizedPropertyException
+                    ? "is not a known field"
+                    : cause instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+                            ? "must be " + jsonKind(mismatch.getTargetType())
+                            : "has the wrong type or format";
+            return invalidRequest("Invalid field " + field + ": " + message, List.of(new FieldError(field, message)));
+        }
+        String message = "is missing or unreadable";
+        return invalidRequest("The request body " + message, List.of(new FieldError("body", message)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(
+            TypeMismatchException mismatch, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String name = mismatch instanceof MethodArgumentTypeMismatchException argument
+                ? argument.getName()
+                : mismatch.getPropertyName();
+        String message = "'" + mismatch.getValue() + "' is not a valid value";
+        return invalidRequest("Invalid " + name + ": " + message, List.of(new FieldError(name, message)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(
+            Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        if (body instanceof ProblemDetail problem && problem.getType().equals(URI.create("about:blank"))) {
+            problem.setType(problemType(HttpStatus.valueOf(statusCode.value())
+                    .name()
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', '-')));
+        }
+        return super.createResponseEntity(body, headers, statusCode, request);
+    }
+
+    private static ResponseEntity<Object> invalidRequest(String detail, List<FieldError> errors) {
+        return problem(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "Invalid request", detail, Map.of("errors", errors));
+    }
+
+    private static ResponseEntity<Object> problem(
+            HttpStatus status, URI type, String title, String detail, Map<String, Object> properties) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type);
+        problem.setTitle(title);
+        properties.forEach(problem::setProperty);
+        return ResponseEntity.status(status)
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    private static Throwable causeOfType(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return cause;
+            }
+        }
+        return null;
+    }
+
+    /** The JSON kind a Java target type is read from, in the words of the API rather than of Java. */
+    private static String jsonKind(Class<?> target) {
+        if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
+            return "a whole number";
+        }
+        if (target == Boolean.class || target == boolean.class) {
+            return "true or false";
+        }
+        if (target == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(target)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String fieldPath(JacksonException failure) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : failure.getPath()) {
+            if (reference.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "body" : path.toString();
+    }
+}

@@ -1,0 +1,31 @@
+package io.slurmgateway.system;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Limits of the HTTP API ({@code gateway.api.*}).
+ *
+ * @param maxRequestSize the largest request body; larger ones are refused with 413 before they are read
+ * @param maxPageSize the largest {@code size} of a page of runs
+ * @param maxLogRead the most bytes one log read returns
+ * @param maxEventsPerRead the most events one events read returns
+ * @param streamPollInterval how often an SSE stream looks for new log bytes or events
+ * @param streamTimeout how long one SSE response stays open; clients reconnect with {@code Last-Event-ID}
+ * @param streamThreads threads shared by all SSE streams for their polling
+ */
+@Validated
+@ConfigurationProperties("gateway.api")
+public record ApiProperties(
+        @DefaultValue("1MB") @NotNull DataSize maxRequestSize,
+        @DefaultValue("200") @Min(1) int maxPageSize,
+        @DefaultValue("1MB") @NotNull DataSize maxLogRead,
+        @DefaultValue("1000") @Min(1) int maxEventsPerRead,
+        @DefaultValue("250ms") @NotNull Duration streamPollInterval,
+        @DefaultValue("30m") @NotNull Duration streamTimeout,
+        @DefaultValue("2") @Min(1) int streamThreads) {}
