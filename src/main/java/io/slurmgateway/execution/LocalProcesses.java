@@ -23,6 +23,7 @@ class LocalProcesses {
 
     private static final Logger log = LoggerFactory.getLogger(LocalProcesses.class);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final Path PROC = Path.of("/proc");
     static final String EXIT_CODE_FILE = ".exit_code";
 
     /**
@@ -70,6 +71,25 @@ class LocalProcesses {
                 .startInstant()
                 .map(start -> start.truncatedTo(ChronoUnit.MILLIS).equals(startedAt))
                 .orElse(false));
+    }
+
+    /**
+     * Whether a process still executes. {@link ProcessHandle#isAlive} also says yes for a zombie, and an adopted run's
+     * process becomes one for good where nothing reaps orphans (a container whose first process is not an init), so
+     * on Linux the state in {@code /proc} decides.
+     */
+    static boolean isRunning(ProcessHandle process) {
+        Path stat = PROC.resolve(Long.toString(process.pid())).resolve("stat");
+        if (!Files.isDirectory(PROC)) {
+            return process.isAlive();
+        }
+        try {
+            String line = Files.readString(stat);
+            char state = line.charAt(line.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | IndexOutOfBoundsException gone) {
+            return false;
+        }
     }
 
     /** Asks the run's whole process tree to stop. */

@@ -65,7 +65,7 @@ final class LocalRun {
 
     /** Whether the run's leading process still runs; an adopted run whose process was already gone never does. */
     boolean isAlive() {
-        return leader != null && leader.isAlive();
+        return leader != null && LocalProcesses.isRunning(leader);
     }
 
     /** The exit code the operating system reported, when this instance started the process. */

@@ -155,13 +155,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> createResponseEntity(
             Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
-        if (body instanceof ProblemDetail problem && problem.getType().equals(URI.create("about:blank"))) {
+        if (body instanceof ProblemDetail problem
+                && (problem.getType() == null || problem.getType().equals(URI.create("about:blank")))) {
             problem.setType(problemType(HttpStatus.valueOf(statusCode.value())
                     .name()
                     .toLowerCase(java.util.Locale.ROOT)
                     .replace('_', '-')));
         }
-        return super.createResponseEntity(body, headers, statusCode, request);
+        HttpHeaders problemHeaders = new HttpHeaders();
+        problemHeaders.putAll(headers);
+        problemHeaders.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+        return super.createResponseEntity(body, problemHeaders, statusCode, request);
     }
 
     private static ResponseEntity<Object> invalidRequest(String detail, List<FieldError> errors) {

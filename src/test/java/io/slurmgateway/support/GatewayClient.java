@@ -1,0 +1,114 @@
+package io.slurmgateway.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Talks to a running gateway over real HTTP, as a client would. */
+public final class GatewayClient {
+
+    private static final Set<String> TERMINAL =
+            Set.of("COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED", "SUBMIT_FAILED");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final String base;
+
+    public GatewayClient(int port) {
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    public HttpResponse<String> post(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::setHeader);
+        return send(request.build());
+    }
+
+    public HttpResponse<String> get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).GET();
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    public HttpResponse<String> get(String path) {
+        return get(path, Map.of());
+    }
+
+    /** Posts a run and returns its id; fails unless the gateway answers 202. */
+    public String createRun(String body) {
+        HttpResponse<String> response = post("/api/v1/runs", body, Map.of());
+        if (response.statusCode() != 202) {
+            throw new AssertionError("expected 202, got " + response.statusCode() + ": " + response.body());
+        }
+        return json(response).get("id").asString();
+    }
+
+    public JsonNode run(String id) {
+        return json(get("/api/v1/runs/" + id));
+    }
+
+    /** Waits until the run reaches {@code state}, and returns it. */
+    public JsonNode awaitState(String id, String state) {
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    String now = run(id).get("state").asString();
+                    if (TERMINAL.contains(now) && !now.equals(state)) {
+                        throw new AssertionError("run ended " + now + " instead of " + state + ": " + run(id));
+                    }
+                    return now.equals(state);
+                });
+        return run(id);
+    }
+
+    public String log(String id, String stream) {
+        return get("/api/v1/runs/" + id + "/logs/" + stream).body();
+    }
+
+    /** Reads a whole SSE response (the server ends it) and returns the data lines of its events. */
+    public List<String> sseData(String path, Map<String, String> headers) {
+        Map<String, String> withAccept = new java.util.HashMap<>(headers);
+        withAccept.put("Accept", "text/event-stream");
+        HttpResponse<String> response = get(path, withAccept);
+        List<String> data = new ArrayList<>();
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("data:")) {
+                data.add(line.substring("data:".length()));
+            }
+        }
+        return data;
+    }
+
+    public JsonNode json(HttpResponse<String> response) {
+        return json.readTree(response.body());
+    }
+
+    public JsonNode json(String text) {
+        return json.readTree(text);
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException failed) {
+            throw new java.io.UncheckedIOException(failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+}
