@@ -231,6 +231,10 @@ public class Run extends AbstractAggregateRoot<Run> {
         return processStartedAt;
     }
 
+    long getEventCount() {
+        return eventCount;
+    }
+
     public boolean isCancelRequested() {
         return cancelRequested;
     }

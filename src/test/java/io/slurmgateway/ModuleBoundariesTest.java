@@ -1,0 +1,81 @@
+package io.slurmgateway;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The package-per-module layout of STYLE.md, checked on the compiled classes. */
+class ModuleBoundariesTest {
+
+    private static final JavaClasses GATEWAY = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.slurmgateway");
+
+    @Test
+    void modulesHaveNoCycles() {
+        slices().matching("io.slurmgateway.(**)").should().beFreeOfCycles().check(GATEWAY);
+    }
+
+    @Test
+    void onlyTheHostModuleTalksSsh() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.slurmgateway.host..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("net.schmizz..", "com.hierynomus..", "org.apache.sshd..")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void launchersArePureAndDependOnNoOtherModule() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.slurmgateway.launch..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.slurmgateway.runs..",
+                        "io.slurmgateway.execution..",
+                        "io.slurmgateway.host..",
+                        "io.slurmgateway.system..",
+                        "java.io..",
+                        "java.nio.file..")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void clusterAndHostCodeHoldsNoTransactions() {
+        methods()
+                .that()
+                .areDeclaredInClassesThat()
+                .resideInAnyPackage("io.slurmgateway.host..", "io.slurmgateway.slurm..", "io.slurmgateway.execution..")
+                .should()
+                .notBeAnnotatedWith(Transactional.class)
+                .allowEmptyShould(true)
+                .check(GATEWAY);
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.slurmgateway.host..", "io.slurmgateway.slurm..", "io.slurmgateway.execution..")
+                .should()
+                .beAnnotatedWith(Transactional.class)
+                .check(GATEWAY);
+    }
+
+    @Test
+    void onlyTheRunsModuleTouchesItsRepositories() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.slurmgateway.runs")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleNameEndingWith("Repository")
+                .check(GATEWAY);
+    }
+}

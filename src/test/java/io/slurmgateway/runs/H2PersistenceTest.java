@@ -1,0 +1,21 @@
+package io.slurmgateway.runs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The persistence contract on the embedded H2 database the gateway uses by default. */
+class H2PersistenceTest extends PersistenceContract {
+
+    @Override
+    protected boolean locksOnlyTheRowsItReturns() {
+        return false;
+    }
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) throws IOException {
+        String file = Files.createTempDirectory("gateway-h2-").resolve("db").toString();
+        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE");
+    }
+}

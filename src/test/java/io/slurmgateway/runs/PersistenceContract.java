@@ -1,0 +1,222 @@
+package io.slurmgateway.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.slurmgateway.launch.RunSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.data.domain.Limit;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What the gateway needs of its database, run against each database it supports: the migrations apply, claims skip
+ * locked rows, concurrent writers lose instead of overwrite, keys stay unique, bytes come back as stored.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "gateway.execution.enabled=false")
+abstract class PersistenceContract {
+
+    @Autowired
+    RunService runService;
+
+    @Autowired
+    RunWorkQueue queue;
+
+    @Autowired
+    RunRepository runs;
+
+    @Autowired
+    RunEventRepository events;
+
+    @Autowired
+    RunLogService logs;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    PlatformTransactionManager transactionManager;
+
+    private ExecutorService threads;
+
+    @BeforeEach
+    void emptyTables() {
+        jdbc.update("DELETE FROM run_log_chunk");
+        jdbc.update("DELETE FROM run_event");
+        jdbc.update("DELETE FROM run");
+        threads = Executors.newFixedThreadPool(4);
+    }
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
+    @Test
+    void migrationsCreateTheSchema() {
+        assertThat(jdbc.queryForList(
+                        "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" IS NOT NULL",
+                        String.class))
+                .contains("1");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM run", Integer.class))
+                .isZero();
+    }
+
+    @Test
+    void acceptedRunIsStoredWithItsFirstEvent() {
+        Run run = runService.create(spec("demo/stored"), null).run();
+
+        assertThat(runs.findById(run.getId())).hasValueSatisfying(stored -> {
+            assertThat(stored.getState()).isEqualTo(RunState.ACCEPTED);
+            assertThat(stored.getCreatedAt()).isEqualTo(run.getCreatedAt());
+        });
+        List<RunEvent> history = events.findByRunIdAndSeqGreaterThanOrderBySeq(run.getId(), 0, Limit.of(10));
+        assertThat(history).extracting(RunEvent::getSeq).containsExactly(1L);
+        assertThat(history.get(0).getData()).contains("\"to\":\"ACCEPTED\"");
+    }
+
+    @Test
+    void claimsEachDueRunOnlyOnceWhileAnotherClaimHoldsItsRows() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            runService.create(spec("demo/claim" + i), null);
+        }
+        CountDownLatch firstClaimed = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TransactionTemplate transaction = new TransactionTemplate(transactionManager);
+        Future<Set<UUID>> first = threads.submit(() -> transaction.execute(status -> {
+            Set<UUID> ids = ids(queue.claimForStaging("local", "worker-a", 5));
+            firstClaimed.countDown();
+            await(release);
+            return ids;
+        }));
+        assertThat(firstClaimed.await(20, TimeUnit.SECONDS)).isTrue();
+
+        Future<Set<UUID>> second = threads.submit(() -> ids(queue.claimForStaging("local", "worker-b", 10)));
+        Set<UUID> secondIds = second.get(20, TimeUnit.SECONDS); // does not wait for the first claim's locks
+        release.countDown();
+        Set<UUID> firstIds = first.get(20, TimeUnit.SECONDS);
+        Set<UUID> thirdIds = ids(queue.claimForStaging("local", "worker-c", 10));
+
+        assertThat(firstIds).hasSize(5);
+        if (locksOnlyTheRowsItReturns()) {
+            assertThat(secondIds).hasSize(5);
+        }
+        List<UUID> everyClaim = new ArrayList<>(firstIds);
+        everyClaim.addAll(secondIds);
+        everyClaim.addAll(thirdIds);
+        assertThat(everyClaim).doesNotHaveDuplicates().hasSize(10);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM run WHERE state = 'STAGING'", Integer.class))
+                .isEqualTo(10);
+    }
+
+    @Test
+    void concurrentWriterLosesInsteadOfOverwriting() {
+        UUID id = runService.create(spec("demo/race"), null).run().getId();
+        TransactionTemplate transaction = new TransactionTemplate(transactionManager);
+
+        assertThatThrownBy(() -> transaction.executeWithoutResult(status -> {
+                    Run stale = runs.findById(id).orElseThrow();
+                    await(threads.submit(() -> runService.cancel(id))); // another request commits meanwhile
+                    stale.startStaging("late-worker", Instant.now());
+                    runs.saveAndFlush(stale);
+                }))
+                .isInstanceOf(OptimisticLockingFailureException.class);
+        assertThat(runs.findById(id).orElseThrow().getState()).isEqualTo(RunState.CANCELLED);
+    }
+
+    @Test
+    void idempotencyKeysAreUnique() {
+        runService.create(spec("demo/key"), "key-1");
+        Run duplicate =
+                Run.accept(UUID.randomUUID(), "demo/key", "local", null, "bash", "{}", "key-1", "other", Instant.now());
+
+        assertThatThrownBy(() -> runs.saveAndFlush(duplicate)).isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void concurrentCreatesWithOneKeyMakeOneRun() throws Exception {
+        List<Future<UUID>> creates = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            creates.add(threads.submit(
+                    () -> runService.create(spec("demo/once"), "same-key").run().getId()));
+        }
+        Set<UUID> ids = new HashSet<>();
+        for (Future<UUID> create : creates) {
+            ids.add(create.get(20, TimeUnit.SECONDS));
+        }
+
+        assertThat(ids).hasSize(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM run", Integer.class))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void logBytesComeBackExactlyAsStored() {
+        UUID id = runService.create(spec("demo/bytes"), null).run().getId();
+        byte[] first = {(byte) 0xff, 0, 'a', (byte) 0xc3};
+        byte[] second = {(byte) 0xa9, '\n'};
+
+        logs.append(id, LogStream.STDOUT, 0, first);
+        logs.append(id, LogStream.STDOUT, 4, second);
+
+        assertThat(logs.storedLength(id, LogStream.STDOUT)).isEqualTo(6);
+        assertThat(logs.read(id, LogStream.STDOUT, 0, 100).bytes())
+                .containsExactly((byte) 0xff, 0, 'a', (byte) 0xc3, (byte) 0xa9, '\n');
+        assertThat(logs.read(id, LogStream.STDOUT, 3, 2).bytes()).containsExactly((byte) 0xc3, (byte) 0xa9);
+        assertThat(logs.read(id, LogStream.STDOUT, 3, 2).nextOffset()).isEqualTo(5);
+        assertThat(logs.read(id, LogStream.STDERR, 0, 100).bytes()).isEmpty();
+        assertThatThrownBy(() -> logs.append(id, LogStream.STDOUT, 4, second))
+                .isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    /**
+     * Whether {@code ORDER BY … LIMIT n FOR UPDATE SKIP LOCKED} locks just the n rows it returns (PostgreSQL), rather
+     * than every row it reads while sorting (H2, where a second claimer then gets nothing until the first commits).
+     */
+    protected boolean locksOnlyTheRowsItReturns() {
+        return true;
+    }
+
+    private static Set<UUID> ids(List<Run> claimed) {
+        return claimed.stream().map(Run::getId).collect(Collectors.toSet());
+    }
+
+    private static void await(Future<?> elsewhere) {
+        try {
+            elsewhere.get(20, TimeUnit.SECONDS);
+        } catch (Exception failed) {
+            throw new AssertionError(failed);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static RunSpec spec(String asset) {
+        return new RunSpec(asset, null, null, null, null, new RunSpec.Payload("true", null), null, null, null, null);
+    }
+}

@@ -1,0 +1,104 @@
+package io.slurmgateway.runs;
+
+import static io.slurmgateway.runs.RunState.ACCEPTED;
+import static io.slurmgateway.runs.RunState.CANCELLED;
+import static io.slurmgateway.runs.RunState.COMPLETED;
+import static io.slurmgateway.runs.RunState.FAILED;
+import static io.slurmgateway.runs.RunState.QUEUED;
+import static io.slurmgateway.runs.RunState.RUNNING;
+import static io.slurmgateway.runs.RunState.STAGING;
+import static io.slurmgateway.runs.RunState.SUBMIT_FAILED;
+import static io.slurmgateway.runs.RunState.TIMED_OUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class RunStateTest {
+
+    /** The lifecycle of ARCHITECTURE.md, written out edge by edge so that a change to the enum must change this too. */
+    private static final Map<RunState, Set<RunState>> LEGAL = Map.of(
+            ACCEPTED, EnumSet.of(STAGING, CANCELLED),
+            STAGING, EnumSet.of(QUEUED, SUBMIT_FAILED, CANCELLED),
+            QUEUED, EnumSet.of(RUNNING, COMPLETED, FAILED, TIMED_OUT, CANCELLED),
+            RUNNING, EnumSet.of(QUEUED, COMPLETED, FAILED, TIMED_OUT, CANCELLED),
+            COMPLETED, EnumSet.noneOf(RunState.class),
+            FAILED, EnumSet.noneOf(RunState.class),
+            TIMED_OUT, EnumSet.noneOf(RunState.class),
+            CANCELLED, EnumSet.noneOf(RunState.class),
+            SUBMIT_FAILED, EnumSet.noneOf(RunState.class));
+
+    @Test
+    void everyPairOfStatesIsLegalExactlyWhenTheLifecycleSaysSo() {
+        assertThat(LEGAL).containsOnlyKeys(RunState.values());
+        for (RunState from : RunState.values()) {
+            for (RunState to : RunState.values()) {
+                assertThat(from.canMoveTo(to))
+                        .as("%s -> %s", from, to)
+                        .isEqualTo(LEGAL.get(from).contains(to));
+            }
+        }
+    }
+
+    @Test
+    void exactlyTheFiveOutcomesAreTerminal() {
+        assertThat(EnumSet.allOf(RunState.class).stream().filter(RunState::isTerminal))
+                .containsExactlyInAnyOrder(COMPLETED, FAILED, TIMED_OUT, CANCELLED, SUBMIT_FAILED);
+    }
+
+    @Test
+    void rejectsTransitionFromCompletedToRunningOnTheEntity() {
+        Run run = acceptedRun();
+        run.startStaging("me", Instant.EPOCH);
+        run.markQueued("staged", Instant.EPOCH);
+        run.markStarting("me", Instant.EPOCH);
+        run.finish(COMPLETED, 0, "exit code 0", Instant.EPOCH);
+
+        assertThatThrownBy(() -> run.markStarting("me", Instant.EPOCH))
+                .isInstanceOf(IllegalRunTransitionException.class)
+                .hasMessageContaining("COMPLETED to RUNNING");
+    }
+
+    @Test
+    void aSecondOutcomeIsIgnoredAndTheFirstIsKept() {
+        Run run = acceptedRun();
+        run.requestCancel(Instant.EPOCH);
+
+        run.finish(FAILED, 1, "late report", Instant.EPOCH);
+
+        assertThat(run.getState()).isEqualTo(CANCELLED);
+        assertThat(run.getExitCode()).isNull();
+    }
+
+    @Test
+    void cancelOfAnEndedRunIsRefused() {
+        Run run = acceptedRun();
+        run.requestCancel(Instant.EPOCH);
+
+        assertThatThrownBy(() -> run.requestCancel(Instant.EPOCH)).isInstanceOf(RunNotCancellableException.class);
+    }
+
+    @Test
+    void cancelOfAnExecutingRunAsksItsExecutorOnce() {
+        Run run = acceptedRun();
+        run.startStaging("me", Instant.EPOCH);
+        run.markQueued("staged", Instant.EPOCH);
+        run.markStarting("me", Instant.EPOCH);
+
+        assertThat(run.requestCancel(Instant.EPOCH)).isFalse();
+        assertThat(run.requestCancel(Instant.EPOCH)).isFalse();
+
+        assertThat(run.getState()).isEqualTo(RUNNING);
+        assertThat(run.isCancelRequested()).isTrue();
+        assertThat(run.getEventCount()).isEqualTo(5); // 4 state changes and one "cancel requested" note
+    }
+
+    private static Run acceptedRun() {
+        return Run.accept(UUID.randomUUID(), "a", "local", null, "bash", "{}", null, "f", Instant.EPOCH);
+    }
+}
