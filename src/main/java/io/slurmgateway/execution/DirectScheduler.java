@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -171,6 +172,24 @@ class DirectScheduler implements SmartLifecycle {
                 return;
             }
         }
+    }
+
+    /**
+     * Runs one step of a tick; a failure is logged and counted, and the step runs again at the next tick.
+     *
+     * @return whether the step succeeded
+     */
+    private boolean step(String name, Runnable work) {
+        try {
+            work.run();
+            return true;
+        } catch (ConcurrencyFailureException busy) {
+            log.warn("{} step lost a database race and runs again next tick: {}", name, busy.getMessage());
+        } catch (RuntimeException failed) {
+            log.error("{} step failed", name, failed);
+        }
+        metrics.stepFailed(name);
+        return false;
     }
 
     private static void withRunId(UUID runId, Runnable step) {

@@ -58,8 +58,9 @@ public class Run extends AbstractAggregateRoot<Run> {
     private Instant startedAt;
     private Instant finishedAt;
 
+    /** Null until first stored, which is how Spring Data tells a new run from a known one without a SELECT. */
     @Version
-    private long version;
+    private Long version;
 
     protected Run() {}
 

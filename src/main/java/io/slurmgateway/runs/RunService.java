@@ -32,7 +32,7 @@ public class RunService {
     private final JsonMapper json;
     private final Clock clock;
     private final TransactionTemplate transaction;
-    private final OptimisticRetry retry;
+    private final ConflictRetry retry;
 
     RunService(
             RunRepository runs,
@@ -42,7 +42,7 @@ public class RunService {
             JsonMapper json,
             Clock clock,
             PlatformTransactionManager transactionManager,
-            OptimisticRetry retry) {
+            ConflictRetry retry) {
         this.runs = runs;
         this.events = events;
         this.validator = validator;
@@ -53,8 +53,8 @@ public class RunService {
         this.retry = retry;
     }
 
-    /** A run and whether this request created it (false: an earlier request with the same Idempotency-Key did). */
-    public record Created(Run run, boolean isNew) {}
+    /** A run, its spec, and whether this request created it (false: an earlier request with the same key did). */
+    public record Created(Run run, RunSpec spec, boolean isNew) {}
 
     /** Filters for {@link #list}; a null filter matches everything. */
     public record RunFilter(RunState state, String asset, String cluster) {}
@@ -73,7 +73,7 @@ public class RunService {
         if (idempotencyKey != null) {
             Optional<Run> earlier = runs.findByIdempotencyKey(idempotencyKey);
             if (earlier.isPresent()) {
-                return repeatOf(earlier.get(), fingerprint);
+                return repeatOf(earlier.get(), spec, fingerprint);
             }
         }
         Run run = Run.accept(
@@ -87,23 +87,23 @@ public class RunService {
                 fingerprint,
                 clock.instant());
         try {
-            return new Created(transaction.execute(status -> runs.save(run)), true);
+            return new Created(transaction.execute(status -> runs.saveAndFlush(run)), spec, true);
         } catch (DataIntegrityViolationException raced) {
             // another request with the same key committed between our look-up and our insert
             return runs.findByIdempotencyKey(idempotencyKey)
-                    .map(winner -> repeatOf(winner, fingerprint))
+                    .map(winner -> repeatOf(winner, spec, fingerprint))
                     .orElseThrow(() -> raced);
         }
     }
 
-    private static Created repeatOf(Run earlier, String fingerprint) {
+    /** The same fingerprint means the same spec, so the caller's spec describes the earlier run too. */
+    private static Created repeatOf(Run earlier, RunSpec spec, String fingerprint) {
         if (!earlier.getRequestFingerprint().equals(fingerprint)) {
             throw new IdempotencyConflictException(earlier.getId());
         }
-        return new Created(earlier, false);
+        return new Created(earlier, spec, false);
     }
 
-    @Transactional(readOnly = true)
     public Run get(UUID id) {
         return runs.findById(id).orElseThrow(() -> new RunNotFoundException(id));
     }
@@ -138,7 +138,7 @@ public class RunService {
         return retry.onConflict(() -> transaction.execute(status -> {
             Run run = get(id);
             run.requestCancel(clock.instant());
-            return runs.save(run);
+            return runs.saveAndFlush(run); // version check before the events are stored; see RunWorkQueue
         }));
     }
 

@@ -14,6 +14,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * How executors claim runs and record their progress. Each method is one short transaction; claims lock rows with
  * {@code SKIP LOCKED} so two workers never take the same run, and records are version-checked.
+ *
+ * <p>Every write is flushed before its events are stored ({@code saveAndFlush}): the run's version check then decides
+ * a race, instead of the loser's event colliding with the winner's on the {@code (run_id, seq)} key.
  */
 @Service
 public class RunWorkQueue {
@@ -21,10 +24,9 @@ public class RunWorkQueue {
     private final RunRepository runs;
     private final Clock clock;
     private final TransactionTemplate transaction;
-    private final OptimisticRetry retry;
+    private final ConflictRetry retry;
 
-    RunWorkQueue(
-            RunRepository runs, Clock clock, PlatformTransactionManager transactionManager, OptimisticRetry retry) {
+    RunWorkQueue(RunRepository runs, Clock clock, PlatformTransactionManager transactionManager, ConflictRetry retry) {
         this.runs = runs;
         this.clock = clock;
         this.transaction = new TransactionTemplate(transactionManager);
@@ -37,7 +39,7 @@ public class RunWorkQueue {
         List<Run> claimed = runs.lockOldest(RunState.ACCEPTED.name(), mode, limit);
         Instant now = clock.instant();
         claimed.forEach(run -> run.startStaging(owner, now));
-        return runs.saveAll(claimed);
+        return runs.saveAllAndFlush(claimed);
     }
 
     /** Moves up to {@code limit} of the oldest queued runs of a mode to RUNNING, owned by {@code owner}. */
@@ -49,7 +51,7 @@ public class RunWorkQueue {
         List<Run> claimed = runs.lockOldest(RunState.QUEUED.name(), mode, limit);
         Instant now = clock.instant();
         claimed.forEach(run -> run.markStarting(owner, now));
-        return runs.saveAll(claimed);
+        return runs.saveAllAndFlush(claimed);
     }
 
     /**
@@ -114,7 +116,7 @@ public class RunWorkQueue {
         return retry.onConflict(() -> transaction.execute(status -> {
             Run run = runs.findById(id).orElseThrow(() -> new RunNotFoundException(id));
             T result = change.apply(run);
-            runs.save(run);
+            runs.saveAndFlush(run);
             return result;
         }));
     }

@@ -215,11 +215,16 @@ class LocalRunLifecycleTest extends GatewayTestBase {
                 .filter(id -> client.run(id).get("state").asString().equals("RUNNING"))
                 .findFirst()
                 .orElseThrow();
-        client.post("/api/v1/runs/" + firstRunning + "/cancel", "", Map.of());
+        assertThat(client.post("/api/v1/runs/" + firstRunning + "/cancel", "", Map.of())
+                        .statusCode())
+                .isEqualTo(202);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> states(ids).stream().filter("RUNNING"::equals).count() == 2);
 
-        ids.forEach(id -> client.post("/api/v1/runs/" + id + "/cancel", "", Map.of()));
+        for (String id : ids) {
+            HttpResponse<String> cancel = client.post("/api/v1/runs/" + id + "/cancel", "", Map.of());
+            assertThat(cancel.statusCode()).as(cancel.body()).isIn(202, 409); // 409: the first one already ended
+        }
         ids.forEach(id -> client.awaitState(id, "CANCELLED"));
     }
 

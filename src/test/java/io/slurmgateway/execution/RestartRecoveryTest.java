@@ -30,7 +30,7 @@ class RestartRecoveryTest {
 
     @BeforeEach
     void database() {
-        databaseUrl = "jdbc:h2:file:" + home.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE";
+        databaseUrl = "jdbc:h2:file:" + home.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
     }
 
     @Test

@@ -16,6 +16,7 @@ class H2PersistenceTest extends PersistenceContract {
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) throws IOException {
         String file = Files.createTempDirectory("gateway-h2-").resolve("db").toString();
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE");
+        registry.add(
+                "spring.datasource.url", () -> "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
     }
 }

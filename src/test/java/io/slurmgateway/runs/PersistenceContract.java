@@ -144,6 +144,26 @@ abstract class PersistenceContract {
     }
 
     @Test
+    void concurrentRecordsOfOneRunAllLandWithAGaplessHistory() throws Exception {
+        UUID id = runService.create(spec("demo/busy"), null).run().getId();
+        List<Future<?>> writers = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String note = "note " + i;
+            writers.add(threads.submit(() -> queue.note(id, note)));
+        }
+        for (Future<?> writer : writers) {
+            writer.get(30, TimeUnit.SECONDS);
+        }
+
+        List<RunEvent> history = events.findByRunIdAndSeqGreaterThanOrderBySeq(id, 0, Limit.of(100));
+        assertThat(history)
+                .extracting(RunEvent::getSeq)
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.rangeClosed(1, 13).boxed().toList());
+        assertThat(runs.findById(id).orElseThrow().getEventCount()).isEqualTo(13);
+    }
+
+    @Test
     void idempotencyKeysAreUnique() {
         runService.create(spec("demo/key"), "key-1");
         Run duplicate =

@@ -31,7 +31,8 @@ public abstract class GatewayTestBase {
         try {
             Path home = Files.createTempDirectory("gateway-" + name + "-");
             registry.add(
-                    "spring.datasource.url", () -> "jdbc:h2:file:" + home.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE");
+                    "spring.datasource.url",
+                    () -> "jdbc:h2:file:" + home.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
             registry.add(
                     "gateway.execution.work-dir", () -> home.resolve("runs").toString());
             registry.add("gateway.execution.poll-interval", () -> "100ms");

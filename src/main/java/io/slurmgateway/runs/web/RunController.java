@@ -51,7 +51,7 @@ class RunController {
         Run run = created.run();
         return ResponseEntity.status(created.isNew() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .location(URI.create("/api/v1/runs/" + run.getId()))
-                .body(RunResponse.of(run, runs.specOf(run)));
+                .body(RunResponse.of(run, created.spec()));
     }
 
     @GetMapping("/{id}")
