@@ -7,6 +7,9 @@
 # The gateway runs with gateway.execution.enabled=false: this measures the API and persistence path, not the
 # local executor (which would start thousands of processes a second on the same two cores).
 # Needs wrk (apt-get install wrk). Prints one line per measurement, then the medians.
+#
+#   BENCH_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64   run the gateway on another JDK (virtual threads need 21+)
+#   BENCH_GATEWAY_ARGS="--spring.threads.virtual.enabled=false"   extra gateway arguments
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,12 +27,13 @@ if [ -z "$jar" ]; then
 fi
 
 home=$(mktemp -d)
-java ${BENCH_JAVA_OPTS:-} -jar "$jar" \
+java_bin=${BENCH_JAVA_HOME:+$BENCH_JAVA_HOME/bin/}java
+"$java_bin" ${BENCH_JAVA_OPTS:-} -jar "$jar" \
   --server.port="$port" \
   --spring.datasource.url="jdbc:h2:file:$home/db;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000" \
   --gateway.execution.enabled=false \
   --gateway.execution.work-dir="$home/runs" \
-  --logging.level.root=WARN > "$home/gateway.log" 2>&1 &
+  --logging.level.root=WARN ${BENCH_GATEWAY_ARGS:-} > "$home/gateway.log" 2>&1 &
 gateway=$!
 trap 'kill $gateway 2>/dev/null; wait $gateway 2>/dev/null; rm -rf "$home"' EXIT
 
@@ -69,4 +73,4 @@ done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "median creates/s: $(median "${creates[@]}")  (target >= 2000)"
 echo "median reads/s:   $(median "${reads[@]}")  (target >= 10000)"
-echo "java: $(java -version 2>&1 | head -1); cores: $(nproc); concurrency: $connections"
+echo "java: $("$java_bin" -version 2>&1 | head -1); cores: $(nproc); concurrency: $connections; args: ${BENCH_GATEWAY_ARGS:-none}"
