@@ -8,6 +8,7 @@ import io.slurmgateway.runs.RunStateChanged;
 import io.slurmgateway.runs.RunWorkQueue;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -127,36 +128,27 @@ class DirectScheduler implements SmartLifecycle {
     }
 
     private void stageAccepted() {
-        try {
-            for (Run run :
-                    queue.claimForStaging(RunMode.LOCAL, properties.instanceId(), properties.stagingBatchSize())) {
-                withRunId(run.getId(), () -> executor.stage(run));
+        step("stage", () -> {
+            String owner = properties.instanceId();
+            for (Run run : queue.claimForStaging(RunMode.LOCAL, owner, properties.stagingBatchSize())) {
+                eachRun(run.getId(), "stage", () -> executor.stage(run));
             }
-        } catch (RuntimeException failed) {
-            log.error("staging step failed", failed);
-            metrics.stepFailed("stage");
-        }
+        });
     }
 
     private void startQueued() {
-        try {
+        step("start", () -> {
             int freeSlots = properties.effectiveMaxConcurrentRuns() - watched.size();
             for (Run run : queue.claimForStart(RunMode.LOCAL, properties.instanceId(), freeSlots)) {
-                withRunId(run.getId(), () -> executor.start(run).ifPresent(local -> watched.put(local.id(), local)));
+                eachRun(run.getId(), "start", () -> executor.start(run)
+                        .ifPresent(local -> watched.put(local.id(), local)));
             }
-        } catch (RuntimeException failed) {
-            log.error("start step failed", failed);
-            metrics.stepFailed("start");
-        }
+        });
     }
 
     private void watchRunning() {
-        Set<UUID> cancelRequested;
-        try {
-            cancelRequested = queue.cancelRequested(watched.keySet());
-        } catch (RuntimeException failed) {
-            log.error("reading cancel requests failed", failed);
-            metrics.stepFailed("watch");
+        Set<UUID> cancelRequested = new HashSet<>();
+        if (!step("watch", () -> cancelRequested.addAll(queue.cancelRequested(watched.keySet())))) {
             return;
         }
         for (LocalRun run : watched.values()) {
@@ -192,9 +184,10 @@ class DirectScheduler implements SmartLifecycle {
         return false;
     }
 
-    private static void withRunId(UUID runId, Runnable step) {
+    /** One run's part of a step, so that a failure with one run leaves the rest of the batch unharmed. */
+    private void eachRun(UUID runId, String name, Runnable work) {
         try (MDC.MDCCloseable ignored = MDC.putCloseable("runId", runId.toString())) {
-            step.run();
+            step(name, work);
         }
     }
 

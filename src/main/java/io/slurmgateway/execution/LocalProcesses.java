@@ -28,10 +28,11 @@ class LocalProcesses {
 
     /**
      * Runs its arguments and records their exit code in a file, so that a gateway that restarted while the run was
-     * executing still learns how it ended. Fixed text: every user value arrives as a positional argument.
+     * executing still learns how it ended. Fixed text: every user value arrives as a positional argument. It uses only
+     * builtins and absolute paths, because the run's own {@code PATH} is in effect.
      */
     private static final String EXIT_CODE_RECORDER = "\"$@\"; code=$?; printf '%s\\n' \"$code\" > " + EXIT_CODE_FILE
-            + ".tmp && mv -f " + EXIT_CODE_FILE + ".tmp " + EXIT_CODE_FILE + "; exit \"$code\"";
+            + ".tmp && /bin/mv -f " + EXIT_CODE_FILE + ".tmp " + EXIT_CODE_FILE + "; exit \"$code\"";
 
     private final boolean sessionLeaders;
 
@@ -60,13 +61,19 @@ class LocalProcesses {
         return builder.start();
     }
 
-    /** When the process started, as the operating system reports it, truncated so it survives a database round trip. */
-    static Instant startInstant(ProcessHandle process) {
-        return process.info().startInstant().orElseThrow().truncatedTo(ChronoUnit.MILLIS);
+    /**
+     * When the process started, as the operating system reports it, truncated so it survives a database round trip;
+     * empty when a short process has already ended and been reaped.
+     */
+    static Optional<Instant> startInstant(ProcessHandle process) {
+        return process.info().startInstant().map(start -> start.truncatedTo(ChronoUnit.MILLIS));
     }
 
     /** The live process with this pid, if it is the one that started at {@code startedAt} (pids are reused). */
     static Optional<ProcessHandle> find(long pid, Instant startedAt) {
+        if (startedAt == null) {
+            return Optional.empty(); // it ended before its start time could be read
+        }
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(process -> process.info()
                 .startInstant()
                 .map(start -> start.truncatedTo(ChronoUnit.MILLIS).equals(startedAt))

@@ -72,28 +72,40 @@ class LocalRunExecutor {
         }
     }
 
-    /** Starts the process of a run that was claimed for start; empty when it could not start (the run then FAILED). */
+    /**
+     * Starts the process of a run that was claimed for start; empty when it could not start (the run then FAILED). The
+     * directory is written again first, so what runs is what the gateway staged, whatever happened to it while the run
+     * waited for a slot.
+     */
     Optional<LocalRun> start(Run run) {
-        Path directory = staging.directoryOf(run);
         JobScript script = staging.jobScript(run);
         List<String> program = new ArrayList<>(List.of("/bin/bash", JobScript.SCRIPT_NAME));
         program.addAll(script.arguments());
+        Path directory;
+        Process process;
         try {
-            Process process = processes.start(directory, program, environment(script));
-            Instant processStartedAt = LocalProcesses.startInstant(process.toHandle());
-            LocalRun local = new LocalRun(
-                    run.getId(),
-                    directory,
-                    process.toHandle(),
-                    process,
-                    clock.instant().plus(timeLimit(run)));
-            queue.recordProcess(run.getId(), process.pid(), processStartedAt);
-            log.info("run {} started as process {}", run.getId(), process.pid());
-            return Optional.of(local);
-        } catch (IOException failed) {
+            directory = staging.stage(run);
+            process = processes.start(directory, program, environment(script));
+        } catch (IOException | RuntimeException failed) {
             queue.finish(run.getId(), RunState.FAILED, null, "the process could not start: " + failed.getMessage());
             return Optional.empty();
         }
+        LocalRun local = new LocalRun(
+                run.getId(),
+                directory,
+                process.toHandle(),
+                process,
+                clock.instant().plus(timeLimit(run)));
+        log.info("run {} started as process {}", run.getId(), process.pid());
+        try {
+            Instant processStartedAt =
+                    LocalProcesses.startInstant(process.toHandle()).orElse(null);
+            queue.recordProcess(run.getId(), process.pid(), processStartedAt);
+        } catch (RuntimeException unrecorded) {
+            // still watched, so its output, deadline and outcome are handled; only adoption after a restart is lost
+            log.warn("run {}: recording process {} failed: {}", run.getId(), process.pid(), unrecorded.getMessage());
+        }
+        return Optional.of(local);
     }
 
     /**
@@ -147,10 +159,24 @@ class LocalRunExecutor {
                 log.info("run {} adopted: process {} still runs", run.getId(), run.getPid());
                 adopted.add(local);
             } else {
+                decideStopWhileDown(run, local);
                 complete(local);
             }
         }
         return adopted;
+    }
+
+    /**
+     * A process that ended while no gateway watched it: a cancel request, or a deadline passed without an exit code
+     * (the gateway's SIGTERM, sent just before it stopped), decides the outcome as it would have had it been watching.
+     */
+    private void decideStopWhileDown(Run run, LocalRun local) throws IOException, InterruptedException {
+        Instant now = clock.instant();
+        if (run.isCancelRequested()) {
+            local.stopping(RunState.CANCELLED, now);
+        } else if (now.isAfter(local.deadline()) && exitCode(local).isEmpty()) {
+            local.stopping(RunState.TIMED_OUT, now);
+        }
     }
 
     private void beginStop(LocalRun run, RunState outcome, Instant now) {

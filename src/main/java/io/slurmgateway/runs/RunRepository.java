@@ -19,6 +19,12 @@ interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecut
             nativeQuery = true)
     List<Run> lockOldest(String state, String mode, int limit);
 
+    @Query(
+            value = "SELECT * FROM run WHERE state = :state AND mode = :mode AND owner_id = :owner ORDER BY created_at"
+                    + " LIMIT :limit FOR UPDATE SKIP LOCKED",
+            nativeQuery = true)
+    List<Run> lockOldestOwned(String state, String mode, String owner, int limit);
+
     List<Run> findByOwnerAndModeAndStateIn(String owner, String mode, Collection<RunState> states);
 
     @Query("select r.id from Run r where r.id in :ids and r.cancelRequested = true")

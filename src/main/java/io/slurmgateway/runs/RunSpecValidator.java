@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +29,24 @@ class RunSpecValidator {
     private static final Pattern PAYLOAD_PATH = Pattern.compile("/[A-Za-z0-9._+@%=,:/~-]*");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final List<String> RESERVED_ENV_PREFIXES = List.of("SLURM_GATEWAY_", "DAGSTER_PIPES_");
+
+    /**
+     * Variables that make bash itself read and run text (BASH_ENV, ENV, SHELLOPTS with PS4, PROMPT_COMMAND) or change
+     * how it parses (IFS), or that load code into every program before main (LD_PRELOAD, LD_AUDIT). The job script
+     * and the gateway's wrapper are bash, so a value of these would be code, never data.
+     */
+    private static final Set<String> SHELL_CONTROL_ENV = Set.of(
+            "BASH_ENV",
+            "ENV",
+            "SHELLOPTS",
+            "BASHOPTS",
+            "PS4",
+            "PROMPT_COMMAND",
+            "IFS",
+            "BASH_XTRACEFD",
+            "LD_PRELOAD",
+            "LD_AUDIT");
+
     private static final Pattern SLURM_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern CONSTRAINT = Pattern.compile("[A-Za-z0-9_.&|,:*()\\[\\]!-]{1,255}");
     private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]{0,9}[KMGT]?");
@@ -77,11 +96,13 @@ class RunSpecValidator {
         return false;
     }
 
-    private static void checkModeAndCluster(RunSpec spec, List<SpecViolation> found) {
+    private void checkModeAndCluster(RunSpec spec, List<SpecViolation> found) {
         if (RunMode.SLURM.equals(spec.mode())) {
             found.add(new SpecViolation("mode", "'slurm' is not available: this gateway has no cluster configured"));
         } else if (!RunMode.LOCAL.equals(spec.mode())) {
             found.add(new SpecViolation("mode", "must be 'local' or 'slurm'"));
+        } else if (!limits.localModeEnabled()) {
+            found.add(new SpecViolation("mode", "local runs are disabled on this gateway"));
         } else if (spec.cluster() != null) {
             found.add(new SpecViolation("cluster", "local runs execute on the gateway host and take no cluster"));
         }
@@ -138,6 +159,8 @@ class RunSpecValidator {
             if (name.length() > MAX_ENV_NAME_LENGTH || !ENV_NAME.matcher(name).matches()) {
                 found.add(new SpecViolation(
                         field, "names must match [A-Za-z_][A-Za-z0-9_]* and be at most 255 characters"));
+            } else if (SHELL_CONTROL_ENV.contains(name)) {
+                found.add(new SpecViolation(field, "would be run or parsed by the job's shell; it cannot be set"));
             } else if (RESERVED_ENV_PREFIXES.stream().anyMatch(name::startsWith)) {
                 found.add(new SpecViolation(
                         field, "names starting with " + RESERVED_ENV_PREFIXES + " are set by the gateway"));

@@ -42,13 +42,16 @@ public class RunWorkQueue {
         return runs.saveAllAndFlush(claimed);
     }
 
-    /** Moves up to {@code limit} of the oldest queued runs of a mode to RUNNING, owned by {@code owner}. */
+    /**
+     * Moves up to {@code limit} of the oldest queued runs that {@code owner} staged to RUNNING: a local run's files are
+     * on the disk of the instance that staged it, so only that instance can start it.
+     */
     @Transactional
     public List<Run> claimForStart(String mode, String owner, int limit) {
         if (limit <= 0) {
             return List.of();
         }
-        List<Run> claimed = runs.lockOldest(RunState.QUEUED.name(), mode, limit);
+        List<Run> claimed = runs.lockOldestOwned(RunState.QUEUED.name(), mode, owner, limit);
         Instant now = clock.instant();
         claimed.forEach(run -> run.markStarting(owner, now));
         return runs.saveAllAndFlush(claimed);
@@ -78,6 +81,7 @@ public class RunWorkQueue {
         });
     }
 
+    /** Records the process of a run; {@code processStartedAt} is null when it ended before it could be read. */
     public void recordProcess(UUID id, long pid, Instant processStartedAt) {
         update(id, run -> {
             run.recordProcess(pid, processStartedAt);

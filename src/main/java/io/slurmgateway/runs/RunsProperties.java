@@ -12,6 +12,8 @@ import org.springframework.validation.annotation.Validated;
  * Rules for accepting runs ({@code gateway.runs.*}).
  *
  * @param defaultMode the mode of a run that names none: {@code local} or {@code slurm}
+ * @param localModeEnabled whether clients may submit local runs, whose payloads execute on the gateway host as the
+ *     gateway's own operating-system user; turn it off where clients are not trusted with that
  * @param maxScriptSize the largest inline script, in UTF-8 bytes
  * @param maxArgs how many arguments a run may have
  * @param maxArgSize the longest single argument, in UTF-8 bytes
@@ -22,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gateway.runs")
 public record RunsProperties(
         @DefaultValue("local") @NotNull @Pattern(regexp = "local|slurm") String defaultMode,
+        @DefaultValue("true") boolean localModeEnabled,
         @DefaultValue("256KB") @NotNull DataSize maxScriptSize,
         @DefaultValue("256") @Min(0) int maxArgs,
         @DefaultValue("32KB") @NotNull DataSize maxArgSize,

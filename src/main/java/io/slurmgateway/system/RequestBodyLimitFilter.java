@@ -7,7 +7,13 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -17,6 +23,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The failure surfaces as {@link RequestBodyTooLargeException}, which the API answers with 413.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE) // before any filter that reads the body (form content, multipart)
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private final long limit;
@@ -39,6 +46,13 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         LimitedRequest(HttpServletRequest request, long limit) {
             super(request);
             this.limit = limit;
+        }
+
+        @Override
+        public BufferedReader getReader() throws IOException {
+            String encoding = getCharacterEncoding();
+            return new BufferedReader(new InputStreamReader(
+                    getInputStream(), encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding)));
         }
 
         @Override

@@ -105,6 +105,36 @@ class RestartRecoveryTest {
         }
     }
 
+    @Test
+    void runCancelledWhileNoExecutorWatchedEndsCancelledNotFailed() throws Exception {
+        String id;
+        Path pidFile;
+        try (ConfigurableApplicationContext first = gateway(true)) {
+            GatewayClient client = clientOf(first);
+            id = client.createRun(
+                    """
+                    {"asset": "demo/cancelled", "payload": {"script": "echo $$ > payload.pid; sleep 300"}}
+                    """);
+            client.awaitState(id, "RUNNING");
+            pidFile = home.resolve("runs").resolve(id).resolve("payload.pid");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidFile));
+        }
+        try (ConfigurableApplicationContext apiOnly = gateway(false)) {
+            assertThat(clientOf(apiOnly)
+                            .post("/api/v1/runs/" + id + "/cancel", "", java.util.Map.of())
+                            .statusCode())
+                    .isEqualTo(202);
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        killProcessGroupOf(pid); // the stop the cancel asked for happened while no executor watched
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Processes.isRunning(pid));
+
+        try (ConfigurableApplicationContext second = gateway(true)) {
+            JsonNode run = clientOf(second).awaitState(id, "CANCELLED");
+            assertThat(run.get("reason").asString()).isEqualTo("cancelled on request");
+        }
+    }
+
     private static void killProcessGroupOf(long pid) throws IOException, InterruptedException {
         new ProcessBuilder(
                         "bash",

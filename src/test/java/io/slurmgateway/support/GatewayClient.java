@@ -37,6 +37,13 @@ public final class GatewayClient {
         return send(request.build());
     }
 
+    public HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::setHeader);
+        return send(request.build());
+    }
+
     public HttpResponse<String> get(String path, Map<String, String> headers) {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(base + path)).GET();

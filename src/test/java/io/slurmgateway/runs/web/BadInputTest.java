@@ -81,6 +81,18 @@ class BadInputTest extends GatewayTestBase {
                         400,
                         "env.SLURM_GATEWAY_PAYLOAD"),
                 bad("env value null", run("\"env\": {\"X\": null}"), 400, "env.X"),
+                bad(
+                        "BASH_ENV, which bash would source",
+                        run("\"env\": {\"BASH_ENV\": \"/tmp/x\"}"),
+                        400,
+                        "env.BASH_ENV"),
+                bad(
+                        "SHELLOPTS, which turns on xtrace",
+                        run("\"env\": {\"SHELLOPTS\": \"xtrace\"}"),
+                        400,
+                        "env.SHELLOPTS"),
+                bad("PS4, evaluated under xtrace", run("\"env\": {\"PS4\": \"$(touch /tmp/pwned)\"}"), 400, "env.PS4"),
+                bad("LD_PRELOAD", run("\"env\": {\"LD_PRELOAD\": \"/tmp/evil.so\"}"), 400, "env.LD_PRELOAD"),
                 bad("time limit abc", run("\"resources\": {\"timeLimit\": \"abc\"}"), 400, "resources.timeLimit"),
                 bad("time limit zero", run("\"resources\": {\"timeLimit\": \"0\"}"), 400, "resources.timeLimit"),
                 bad("memory -1G", run("\"resources\": {\"memory\": \"-1G\"}"), 400, "resources.memory"),
@@ -176,6 +188,19 @@ class BadInputTest extends GatewayTestBase {
         HttpResponse<String> response = client.post("/api/v1/runs", run("\"args\": []"), headers);
 
         assertProblem(response, status, field);
+        assertNothingChanged(childrenBefore);
+    }
+
+    @org.junit.jupiter.api.Test
+    void largeFormBodyOnAnotherMethodIsRefusedWithoutBeingRead() {
+        List<ProcessHandle> childrenBefore = ProcessHandle.current().children().toList();
+        String form = "a=" + "x".repeat(5_000_000);
+
+        HttpResponse<String> response =
+                client.send("PUT", "/api/v1/runs", form, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+
+        assertThat(response.statusCode()).isIn(405, 413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertNothingChanged(childrenBefore);
     }
 
