@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param logReadSize how many bytes of one stream are copied into the log store per read
  * @param logBytesPerTick how many bytes of one stream are copied per tick at most, so one chatty run cannot stall
  *     the others
+ * @param maxLogSize the most bytes of one stream of one run kept in the log store; the rest stays in the run's
+ *     directory only, and a LOG event says so
  * @param stagingBatchSize how many accepted runs one tick stages at most
  * @param inheritedEnvironment the gateway's environment variables that runs see; nothing else of the gateway's
  *     environment (which may hold credentials) reaches a run
@@ -40,6 +42,7 @@ public record ExecutionProperties(
         @DefaultValue("5s") @NotNull Duration killGracePeriod,
         @DefaultValue("256KB") @NotNull DataSize logReadSize,
         @DefaultValue("4MB") @NotNull DataSize logBytesPerTick,
+        @DefaultValue("1GB") @NotNull DataSize maxLogSize,
         @DefaultValue("32") @Min(1) int stagingBatchSize,
         @DefaultValue({"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"}) @NotNull
                 List<String> inheritedEnvironment) {

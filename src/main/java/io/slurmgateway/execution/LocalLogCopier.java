@@ -3,23 +3,31 @@ package io.slurmgateway.execution;
 import io.slurmgateway.host.CommandRunner;
 import io.slurmgateway.runs.LogStream;
 import io.slurmgateway.runs.RunLogService;
+import io.slurmgateway.runs.RunWorkQueue;
 import java.io.IOException;
 import org.springframework.stereotype.Component;
 
-/** Copies what a local run has written to stdout and stderr since the last copy into the gateway's log store. */
+/**
+ * Copies what a local run has written to stdout and stderr since the last copy into the gateway's log store, at most
+ * {@code log-bytes-per-tick} per stream and tick, and never more than {@code max-log-size} per stream in all.
+ */
 @Component
 class LocalLogCopier {
 
     private final CommandRunner host;
     private final RunLogService logs;
+    private final RunWorkQueue queue;
     private final int readSize;
     private final long bytesPerTick;
+    private final long maxLogSize;
 
-    LocalLogCopier(CommandRunner host, RunLogService logs, ExecutionProperties properties) {
+    LocalLogCopier(CommandRunner host, RunLogService logs, RunWorkQueue queue, ExecutionProperties properties) {
         this.host = host;
         this.logs = logs;
+        this.queue = queue;
         this.readSize = (int) properties.logReadSize().toBytes();
         this.bytesPerTick = properties.logBytesPerTick().toBytes();
+        this.maxLogSize = properties.maxLogSize().toBytes();
     }
 
     /** Sets where copying resumes: after what the store already holds, so nothing is stored twice. */
@@ -29,32 +37,46 @@ class LocalLogCopier {
         }
     }
 
-    /** Copies new output, at most the per-tick budget of each stream. */
-    void copyNew(LocalRun run) throws IOException {
+    /**
+     * Copies new output, within this tick's budget.
+     *
+     * @return whether everything written so far is copied (or the size limit reached) on both streams
+     */
+    boolean copyNew(LocalRun run) throws IOException {
+        boolean caughtUp = true;
         for (LogStream stream : LogStream.values()) {
-            copy(run, stream, bytesPerTick);
+            caughtUp &= copy(run, stream);
         }
+        return caughtUp;
     }
 
-    /** Copies everything that is left, once the process has ended. */
-    void drain(LocalRun run) throws IOException {
-        for (LogStream stream : LogStream.values()) {
-            copy(run, stream, Long.MAX_VALUE);
-        }
-    }
-
-    private void copy(LocalRun run, LogStream stream, long budget) throws IOException {
+    private boolean copy(LocalRun run, LogStream stream) throws IOException {
         String file = run.directory().resolve(stream.fileName()).toString();
-        long copiedThisTime = 0;
-        while (copiedThisTime < budget) {
+        long copiedThisTick = 0;
+        while (copiedThisTick < bytesPerTick) {
             long offset = run.copiedBytes(stream);
-            byte[] fresh = host.readFrom(file, offset, readSize);
+            int wanted = (int) Math.min(readSize, maxLogSize - offset);
+            if (wanted <= 0) {
+                noteLimitOnce(run, stream);
+                return true;
+            }
+            byte[] fresh = host.readFrom(file, offset, wanted);
             if (fresh.length == 0) {
-                return;
+                return true;
             }
             logs.append(run.id(), stream, offset, fresh);
             run.copied(stream, offset + fresh.length);
-            copiedThisTime += fresh.length;
+            copiedThisTick += fresh.length;
+        }
+        return false;
+    }
+
+    private void noteLimitOnce(LocalRun run, LogStream stream) {
+        if (run.markLogLimitReached(stream)) {
+            queue.note(
+                    run.id(),
+                    stream.name().toLowerCase(java.util.Locale.ROOT) + " reached gateway.execution.max-log-size ("
+                            + maxLogSize + " bytes); the rest stays in the run's directory only");
         }
     }
 }

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +30,8 @@ final class LocalRun {
     private final Process child;
     private final Instant deadline;
     private final Map<LogStream, Long> copiedBytes = new EnumMap<>(LogStream.class);
+    private final Set<LogStream> logLimitReached = EnumSet.noneOf(LogStream.class);
+    private boolean leftoversKilled;
     private RunState stopOutcome;
     private Instant stopStartedAt;
 
@@ -73,6 +77,18 @@ final class LocalRun {
         return child != null && child.waitFor(EXIT_STATUS_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 ? OptionalInt.of(child.exitValue())
                 : OptionalInt.empty();
+    }
+
+    /** @return true the first time it is called for a stream */
+    boolean markLogLimitReached(LogStream stream) {
+        return logLimitReached.add(stream);
+    }
+
+    /** @return true the first time it is called, when what the leading process left running is to be killed */
+    boolean markLeftoversKilled() {
+        boolean first = !leftoversKilled;
+        leftoversKilled = true;
+        return first;
     }
 
     boolean isStopping() {

@@ -114,10 +114,16 @@ class LocalRunExecutor {
      * @return whether the run has ended and is no longer watched
      */
     boolean watch(LocalRun run, boolean cancelRequested) throws IOException, InterruptedException {
-        logCopier.copyNew(run);
-        if (!run.isAlive()) {
-            complete(run);
-            return true;
+        boolean alive = run.isAlive();
+        if (!alive && run.leader() != null && run.markLeftoversKilled()) {
+            processes.kill(run.leader()); // children that outlived the leader end with the run, as under Slurm
+        }
+        boolean caughtUp = logCopier.copyNew(run);
+        if (!alive) {
+            if (caughtUp) { // the outcome is recorded only once all output is stored
+                complete(run);
+            }
+            return caughtUp;
         }
         Instant now = clock.instant();
         if (!run.isStopping()) {
@@ -136,7 +142,7 @@ class LocalRunExecutor {
      * Finds the runs this instance was executing before it stopped: staged runs are staged again, live processes are
      * adopted, and runs whose process ended meanwhile are completed from what it left behind.
      *
-     * @return the adopted runs, to be watched
+     * @return the runs to watch: adopted ones, and ended ones whose output is still to be copied
      */
     List<LocalRun> recover() throws IOException, InterruptedException {
         String owner = properties.instanceId();
@@ -157,11 +163,10 @@ class LocalRunExecutor {
             if (alive.isPresent()) {
                 queue.note(run.getId(), "adopted by the restarted gateway; process " + run.getPid() + " still runs");
                 log.info("run {} adopted: process {} still runs", run.getId(), run.getPid());
-                adopted.add(local);
             } else {
                 decideStopWhileDown(run, local);
-                complete(local);
             }
+            adopted.add(local); // an ended one completes at its first watch, once its output is copied
         }
         return adopted;
     }
@@ -186,10 +191,6 @@ class LocalRunExecutor {
     }
 
     private void complete(LocalRun run) throws IOException, InterruptedException {
-        if (run.leader() != null) {
-            processes.kill(run.leader()); // children that outlived the leader end with the run, as under Slurm
-        }
-        logCopier.drain(run);
         OptionalInt exitCode = exitCode(run);
         Integer code = exitCode.isPresent() ? exitCode.getAsInt() : null;
         RunState outcome;

@@ -14,7 +14,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class RunLogService {
 
-    private static final Limit CHUNKS_PER_READ = Limit.of(64);
+    /** Chunks fetched per query while filling one read; small, so a read loads little more than it returns. */
+    private static final Limit CHUNKS_PER_QUERY = Limit.of(8);
 
     private final RunLogRepository chunks;
 
@@ -42,18 +43,23 @@ public class RunLogService {
     /** At most {@code maxBytes} stored bytes from {@code offset}; fewer when less is stored yet. */
     @Transactional(readOnly = true)
     public LogSlice read(UUID runId, LogStream stream, long offset, int maxBytes) {
-        List<RunLogChunk> found = chunks.findByRunIdAndStreamAndEndOffsetGreaterThanOrderByStartOffset(
-                runId, stream, offset, CHUNKS_PER_READ);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long position = offset;
-        for (RunLogChunk chunk : found) {
-            if (chunk.getStartOffset() > position || out.size() >= maxBytes) {
-                break;
+        while (out.size() < maxBytes) {
+            List<RunLogChunk> found = chunks.findByRunIdAndStreamAndEndOffsetGreaterThanOrderByStartOffset(
+                    runId, stream, position, CHUNKS_PER_QUERY);
+            if (found.isEmpty() || found.get(0).getStartOffset() > position) {
+                break; // nothing stored from here on yet
             }
-            int from = (int) (position - chunk.getStartOffset());
-            int length = Math.min(chunk.getData().length - from, maxBytes - out.size());
-            out.write(chunk.getData(), from, length);
-            position += length;
+            for (RunLogChunk chunk : found) {
+                if (chunk.getStartOffset() > position || out.size() >= maxBytes) {
+                    break;
+                }
+                int from = (int) (position - chunk.getStartOffset());
+                int length = Math.min(chunk.getData().length - from, maxBytes - out.size());
+                out.write(chunk.getData(), from, length);
+                position += length;
+            }
         }
         return new LogSlice(out.toByteArray(), position);
     }

@@ -43,6 +43,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     static final URI RUN_ALREADY_ENDED = problemType("run-already-ended");
     static final URI REQUEST_TOO_LARGE = problemType("request-too-large");
     static final URI INTERNAL_ERROR = problemType("internal-error");
+    static final URI TOO_MANY_STREAMS = problemType("too-many-streams");
+    private static final String RETRY_STREAMS_AFTER_SECONDS = "5";
 
     private static URI problemType(String name) {
         return URI.create("urn:slurm-gateway:problem:" + name);
@@ -96,6 +98,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> illegalTransition(IllegalRunTransitionException illegal) {
         return problem(
                 HttpStatus.CONFLICT, RUN_ALREADY_ENDED, "Run cannot change state", illegal.getMessage(), Map.of());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> tooManyStreams(TooManyStreamsException busy) {
+        ResponseEntity<Object> problem = problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                TOO_MANY_STREAMS,
+                "Too many event streams",
+                busy.getMessage(),
+                Map.of());
+        return ResponseEntity.status(problem.getStatusCode())
+                .headers(problem.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, RETRY_STREAMS_AFTER_SECONDS)
+                .body(problem.getBody());
     }
 
     @ExceptionHandler

@@ -18,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * @param streamPollInterval how often an SSE stream looks for new log bytes or events
  * @param streamTimeout how long one SSE response stays open; clients reconnect with {@code Last-Event-ID}
  * @param streamThreads threads shared by all SSE streams for their polling
+ * @param streamHeartbeat how often a quiet SSE stream sends a comment, which keeps proxies from closing it and lets the
+ *     gateway notice clients that have gone
+ * @param maxStreams how many SSE streams may be open at once; more are refused with 503
  */
 @Validated
 @ConfigurationProperties("gateway.api")
@@ -28,4 +31,6 @@ public record ApiProperties(
         @DefaultValue("1000") @Min(1) int maxEventsPerRead,
         @DefaultValue("250ms") @NotNull Duration streamPollInterval,
         @DefaultValue("30m") @NotNull Duration streamTimeout,
-        @DefaultValue("2") @Min(1) int streamThreads) {}
+        @DefaultValue("2") @Min(1) int streamThreads,
+        @DefaultValue("15s") @NotNull Duration streamHeartbeat,
+        @DefaultValue("1000") @Min(1) int maxStreams) {}

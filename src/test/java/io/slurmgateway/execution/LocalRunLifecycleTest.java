@@ -29,6 +29,11 @@ class LocalRunLifecycleTest extends GatewayTestBase {
         home = isolate(registry, "lifecycle");
         registry.add("gateway.execution.max-concurrent-runs", () -> "2");
         registry.add("gateway.execution.kill-grace-period", () -> "2s");
+        registry.add("gateway.execution.log-read-size", () -> "4KB");
+        registry.add("gateway.execution.log-bytes-per-tick", () -> "8KB");
+        registry.add("gateway.execution.max-log-size", () -> "64KB");
+        registry.add("gateway.api.max-streams", () -> "3");
+        registry.add("gateway.api.stream-heartbeat", () -> "200ms");
     }
 
     @Test
@@ -262,6 +267,87 @@ class LocalRunLifecycleTest extends GatewayTestBase {
         List<String> resumed = client.sseData("/api/v1/runs/" + id + "/events", Map.of("Last-Event-ID", "4"));
         assertThat(resumed).hasSize(1);
         assertThat(client.json(resumed.get(0)).get("seq").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void sseNeverSplitsACharacterThatArrivesInTwoWrites() {
+        String id = client.createRun(
+                """
+                {"asset": "demo/utf8", "payload": {"script": "printf 'caf\\\\xc3'; sleep 1; printf '\\\\xa9\\\\n'"}}
+                """);
+        client.awaitState(id, "RUNNING");
+
+        List<String> events = client.sseData("/api/v1/runs/" + id + "/logs/stdout", Map.of());
+
+        String text = events.stream()
+                .map(data -> client.json(data).get("text").asString())
+                .reduce("", String::concat);
+        assertThat(text).isEqualTo("café\n");
+    }
+
+    @Test
+    void outputLargerThanOneTicksBudgetIsCompleteWhenTheRunEnds() {
+        // 40,000 bytes at 8KB per tick: the run is recorded COMPLETED only after several more ticks of copying
+        String id = client.createRun(
+                """
+                {"asset": "demo/burst", "payload": {"script": "head -c 40000 /dev/zero | tr '\\\\0' 'b'"}}
+                """);
+
+        client.awaitState(id, "COMPLETED");
+
+        HttpResponse<String> log = client.get("/api/v1/runs/" + id + "/logs/stdout");
+        assertThat(log.body()).hasSize(40_000).matches("b+");
+        assertThat(log.headers().firstValue("X-Log-Complete")).hasValue("true");
+    }
+
+    @Test
+    void outputBeyondTheLogSizeLimitIsNotStoredAndTheHistorySaysSo() {
+        String id = client.createRun(
+                """
+                {"asset": "demo/chatty", "payload": {"script": "head -c 100000 /dev/zero | tr '\\\\0' 'c'"}}
+                """);
+
+        client.awaitState(id, "COMPLETED");
+
+        assertThat(client.log(id, "stdout")).hasSize(64 * 1024);
+        assertThat(client.get("/api/v1/runs/" + id + "/events").body())
+                .contains("stdout reached gateway.execution.max-log-size (65536 bytes)");
+    }
+
+    @Test
+    void streamsBeyondTheLimitAreRefusedAndQuietStreamsSendHeartbeats() throws Exception {
+        String id = client.createRun(
+                """
+                {"asset": "demo/watched", "payload": {"script": "sleep 300"}}
+                """);
+        client.awaitState(id, "RUNNING");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest follow = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/runs/" + id + "/events"))
+                .header("Accept", "text/event-stream")
+                .build();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> open = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            open.add(http.sendAsync(follow, HttpResponse.BodyHandlers.ofString()));
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.get("/api/v1/runs/" + id + "/events", Map.of("Accept", "text/event-stream"))
+                                .statusCode()
+                        == 503);
+
+        HttpResponse<String> refused =
+                client.get("/api/v1/runs/" + id + "/events", Map.of("Accept", "text/event-stream"));
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(client.json(refused).get("type").asString()).isEqualTo("urn:slurm-gateway:problem:too-many-streams");
+
+        Thread.sleep(500); // longer than the heartbeat interval: the open streams send keep-alive comments
+        assertThat(client.post("/api/v1/runs/" + id + "/cancel", "", Map.of()).statusCode())
+                .isEqualTo(202);
+        for (var stream : open) {
+            String body = stream.get(30, java.util.concurrent.TimeUnit.SECONDS).body();
+            assertThat(body).contains(":keep-alive").contains("\"to\":\"CANCELLED\"");
+        }
     }
 
     private List<String> states(List<String> ids) {

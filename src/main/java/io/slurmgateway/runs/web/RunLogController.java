@@ -76,16 +76,19 @@ class RunLogController {
             boolean ended = runs.get(id).getState().isTerminal();
             RunLogService.LogSlice slice =
                     logs.read(id, logStream, position[0], (int) api.maxLogRead().toBytes());
-            if (slice.bytes().length == 0) {
-                return ended;
+            // a character split across two reads would reach the client as two replacement characters
+            int length = ended ? slice.bytes().length : Utf8.completePrefixLength(slice.bytes());
+            if (length == 0) {
+                return ended && slice.bytes().length == 0;
             }
+            long next = position[0] + length;
             emitter.send(SseEmitter.event()
-                    .id(Long.toString(slice.nextOffset()))
+                    .id(Long.toString(next))
                     .data(
                             new LogChunkEvent(
-                                    position[0], slice.nextOffset(), new String(slice.bytes(), StandardCharsets.UTF_8)),
+                                    position[0], next, new String(slice.bytes(), 0, length, StandardCharsets.UTF_8)),
                             MediaType.APPLICATION_JSON));
-            position[0] = slice.nextOffset();
+            position[0] = next;
             return false;
         });
     }

@@ -1,7 +1,10 @@
 package io.slurmgateway.runs.web;
 
 import io.slurmgateway.system.ApiProperties;
+import io.slurmgateway.system.TooManyStreamsException;
 import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -15,7 +18,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Server-sent event streams that follow a run from the database, never from the run's host: every stream polls its
- * source on a small shared thread pool, so an open stream holds no thread while it waits.
+ * source on a small shared thread pool, so an open stream holds no thread while it waits. Quiet streams send a
+ * heartbeat comment, which also reveals clients that have gone; their polling stops at once.
  */
 @Component
 class SseStreams implements DisposableBean {
@@ -35,6 +39,7 @@ class SseStreams implements DisposableBean {
 
     private final ScheduledExecutorService pollers;
     private final ApiProperties api;
+    private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
 
     SseStreams(ApiProperties api) {
         this.api = api;
@@ -45,10 +50,16 @@ class SseStreams implements DisposableBean {
         });
     }
 
+    /** @throws TooManyStreamsException when {@code gateway.api.max-streams} are open already */
     SseEmitter open(Source source) {
+        if (open.size() >= api.maxStreams()) {
+            throw new TooManyStreamsException(api.maxStreams());
+        }
         SseEmitter emitter = new SseEmitter(api.streamTimeout().toMillis());
+        open.add(emitter);
         AtomicReference<ScheduledFuture<?>> polling = new AtomicReference<>();
         Runnable stop = () -> {
+            open.remove(emitter);
             ScheduledFuture<?> task = polling.get();
             if (task != null) {
                 task.cancel(false);
@@ -57,14 +68,34 @@ class SseStreams implements DisposableBean {
         emitter.onCompletion(stop);
         emitter.onTimeout(stop);
         emitter.onError(failure -> stop.run());
+        long heartbeatEvery = Math.max(
+                1, api.streamHeartbeat().toMillis() / api.streamPollInterval().toMillis());
+        long[] pollsSinceHeartbeat = {0};
         polling.set(pollers.scheduleWithFixedDelay(
-                () -> poll(source, emitter, stop), 0, api.streamPollInterval().toMillis(), TimeUnit.MILLISECONDS));
+                () -> {
+                    if (++pollsSinceHeartbeat[0] >= heartbeatEvery) {
+                        pollsSinceHeartbeat[0] = 0;
+                        poll(emitter, stop, () -> {
+                            emitter.send(SseEmitter.event().comment("keep-alive"));
+                            return false;
+                        });
+                    }
+                    poll(emitter, stop, () -> source.sendNew(emitter));
+                },
+                0,
+                api.streamPollInterval().toMillis(),
+                TimeUnit.MILLISECONDS));
         return emitter;
     }
 
-    private static void poll(Source source, SseEmitter emitter, Runnable stop) {
+    /** One step that may send; ends the stream when it is done or the client has gone. */
+    private interface Step {
+        boolean run() throws IOException;
+    }
+
+    private static void poll(SseEmitter emitter, Runnable stop, Step step) {
         try {
-            if (source.sendNew(emitter)) {
+            if (step.run()) {
                 stop.run();
                 emitter.complete();
             }
@@ -77,8 +108,11 @@ class SseStreams implements DisposableBean {
         }
     }
 
+    /** Ends every open stream (clients reconnect to another instance with Last-Event-ID), then stops polling. */
     @Override
     public void destroy() {
+        open.forEach(SseEmitter::complete);
+        open.clear();
         pollers.shutdownNow();
     }
 }
