@@ -1,5 +1,6 @@
 package io.slurmgateway.launch;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
 
@@ -10,12 +11,22 @@ import java.util.Map;
  * once; {@link #withDefaults} fills what configuration decides.
  */
 public record RunSpec(
-        String asset,
-        String mode,
+        @Schema(
+                        requiredMode = Schema.RequiredMode.REQUIRED,
+                        description = "Asset key: parts of [A-Za-z0-9_.-] joined by '/', at most 255 characters",
+                        example = "analytics/daily_orders")
+                String asset,
+        @Schema(
+                        allowableValues = {"local", "slurm"},
+                        description = "Default: gateway.runs.default-mode")
+                String mode,
         String cluster,
-        String launcher,
+        @Schema(
+                        allowableValues = {"bash"},
+                        defaultValue = "bash")
+                String launcher,
         Map<String, Object> launcherOptions,
-        Payload payload,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Payload payload,
         List<String> args,
         Map<String, String> env,
         Resources resources,

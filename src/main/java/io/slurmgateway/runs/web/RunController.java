@@ -6,6 +6,12 @@ import io.slurmgateway.runs.RunService;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.system.ApiProperties;
 import io.slurmgateway.system.InvalidParameterException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -27,6 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** Accepting, reading, listing and cancelling runs. */
 @RestController
 @RequestMapping(path = "/api/v1/runs", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "runs")
 class RunController {
 
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
@@ -41,8 +48,58 @@ class RunController {
 
     /** Accepts a run: 202 for a new run, 200 for a repeat of an earlier request with the same Idempotency-Key. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(
+            summary = "Accept a run",
+            responses = {
+                @ApiResponse(
+                        responseCode = "202",
+                        description = "Accepted: the new run; Location names it",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = RunResponse.class))),
+                @ApiResponse(
+                        responseCode = "200",
+                        description =
+                                "A repeat of an earlier request with the same Idempotency-Key: its run, nothing new runs",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = RunResponse.class))),
+                @ApiResponse(
+                        responseCode = "400",
+                        description = "Invalid request: every offending field in errors",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(
+                        responseCode = "409",
+                        description = "The Idempotency-Key was first used with a different body",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(
+                        responseCode = "413",
+                        description = "The body is larger than gateway.api.max-request-size",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(
+                        responseCode = "415",
+                        description = "The body is not application/json",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class)))
+            })
     ResponseEntity<RunResponse> create(
-            @RequestBody RunSpec spec, @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+            @RequestBody RunSpec spec,
+            @Parameter(description = "Makes a retried create safe: a repeat returns the first run")
+                    @RequestHeader(name = "Idempotency-Key", required = false)
+                    String key) {
         if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
             throw new InvalidParameterException(
                     "Idempotency-Key", "must be 1 to 255 printable ASCII characters without spaces");
@@ -55,12 +112,55 @@ class RunController {
     }
 
     @GetMapping("/{id}")
+    @Operation(
+            summary = "One run",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The run",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = RunResponse.class))),
+                @ApiResponse(
+                        responseCode = "404",
+                        description = "No run with this id",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(
+                        responseCode = "400",
+                        description = "The id is not a UUID",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class)))
+            })
     RunResponse get(@PathVariable UUID id) {
         Run run = runs.get(id);
         return RunResponse.of(run, runs.specOf(run));
     }
 
     @GetMapping
+    @Operation(
+            summary = "Runs, newest first, filtered and paged",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "One page of runs",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = RunPage.class))),
+                @ApiResponse(
+                        responseCode = "400",
+                        description = "A filter or paging parameter is invalid",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class)))
+            })
     RunPage list(
             @RequestParam(required = false) RunState state,
             @RequestParam(required = false) String asset,
@@ -86,6 +186,33 @@ class RunController {
 
     /** Cancels a run (202); a run that has already ended is a 409. */
     @PostMapping("/{id}/cancel")
+    @Operation(
+            summary = "Cancel a run",
+            description = "A run that has not started ends CANCELLED at once; an executing one is stopped and then ends"
+                    + " CANCELLED (cancelRequested is true meanwhile).",
+            responses = {
+                @ApiResponse(
+                        responseCode = "202",
+                        description = "Cancelled, or being stopped",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = RunResponse.class))),
+                @ApiResponse(
+                        responseCode = "404",
+                        description = "No run with this id",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(
+                        responseCode = "409",
+                        description = "The run has already ended",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class)))
+            })
     ResponseEntity<RunResponse> cancel(@PathVariable UUID id) {
         Run run = runs.cancel(id);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(RunResponse.of(run, runs.specOf(run)));

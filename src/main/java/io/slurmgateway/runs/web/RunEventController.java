@@ -4,6 +4,12 @@ import io.slurmgateway.runs.RunEvent;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.system.ApiProperties;
 import io.slurmgateway.system.InvalidParameterException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.MediaType;
@@ -18,6 +24,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /** A run's history in order: read after a sequence number, or followed over SSE. */
 @RestController
 @RequestMapping("/api/v1/runs/{id}/events")
+@Tag(name = "runs")
 class RunEventController {
 
     private final RunService runs;
@@ -32,6 +39,44 @@ class RunEventController {
 
     /** Events with {@code seq > after}, oldest first, at most {@code limit}. */
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(
+            summary = "A run's history after a sequence number",
+            description = "Send Accept: text/event-stream to follow the history until the run has ended; each SSE id is"
+                    + " the event's seq, and Last-Event-ID resumes after it.",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "Events with seq > after, oldest first",
+                        content = {
+                            @Content(
+                                    mediaType = "application/json",
+                                    array = @ArraySchema(schema = @Schema(implementation = RunEventResponse.class))),
+                            @Content(
+                                    mediaType = "text/event-stream",
+                                    schema = @Schema(implementation = RunEventResponse.class))
+                        }),
+                @ApiResponse(
+                        responseCode = "400",
+                        description = "Negative position or limit out of range",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(
+                        responseCode = "404",
+                        description = "No run with this id",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(
+                        responseCode = "503",
+                        description = "Too many event streams are open; retry after Retry-After seconds",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class)))
+            })
     List<RunEventResponse> read(
             @PathVariable UUID id,
             @RequestParam(defaultValue = "0") long after,
@@ -46,6 +91,7 @@ class RunEventController {
 
     /** Follows the history until the run has ended and every event is sent; each SSE id is the event's seq. */
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(hidden = true) // documented with read: one operation, two representations
     SseEmitter follow(
             @PathVariable UUID id,
             @RequestParam(defaultValue = "0") long after,

@@ -5,6 +5,13 @@ import io.slurmgateway.runs.RunLogService;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.system.ApiProperties;
 import io.slurmgateway.system.InvalidParameterException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.springframework.http.MediaType;
@@ -20,6 +27,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /** A run's stdout and stderr from the gateway's log store: read from an offset, or followed over SSE. */
 @RestController
 @RequestMapping("/api/v1/runs/{id}/logs/{stream}")
+@Tag(name = "runs")
 class RunLogController {
 
     static final String NEXT_OFFSET = "X-Next-Offset";
@@ -45,8 +53,55 @@ class RunLogController {
      * has ended and nothing more will come.
      */
     @GetMapping
+    @Operation(
+            summary = "A run's output from an offset",
+            description = "Send Accept: text/event-stream to follow the output instead (events of LogChunkEvent).",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "Bytes from the offset, at most gateway.api.max-log-read",
+                        headers = {
+                            @Header(
+                                    name = NEXT_OFFSET,
+                                    description = "Where the next read starts",
+                                    schema = @Schema(type = "integer")),
+                            @Header(
+                                    name = LOG_COMPLETE,
+                                    description = "Whether the run has ended and nothing more will come",
+                                    schema = @Schema(type = "boolean"))
+                        },
+                        content = {
+                            @Content(mediaType = "text/plain", schema = @Schema(type = "string")),
+                            @Content(
+                                    mediaType = "text/event-stream",
+                                    schema = @Schema(implementation = LogChunkEvent.class))
+                        }),
+                @ApiResponse(
+                        responseCode = "400",
+                        description = "Unknown stream or negative offset",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(
+                        responseCode = "503",
+                        description = "Too many event streams are open; retry after Retry-After seconds",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(
+                        responseCode = "404",
+                        description = "No run with this id",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(implementation = Problem.class)))
+            })
     ResponseEntity<byte[]> read(
-            @PathVariable UUID id, @PathVariable String stream, @RequestParam(defaultValue = "0") long offset) {
+            @PathVariable UUID id,
+            @Parameter(schema = @Schema(allowableValues = {"stdout", "stderr"})) @PathVariable String stream,
+            @RequestParam(defaultValue = "0") long offset) {
         LogStream logStream = streamOf(stream);
         checkOffset(offset);
         boolean ended = runs.get(id).getState().isTerminal(); // read before the bytes: an ended run has them all
@@ -62,6 +117,7 @@ class RunLogController {
 
     /** Follows the stream until the run has ended and everything is sent; each event's id is its next offset. */
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(hidden = true) // documented with read: one operation, two representations
     SseEmitter follow(
             @PathVariable UUID id,
             @PathVariable String stream,
