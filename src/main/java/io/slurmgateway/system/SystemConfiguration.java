@@ -1,12 +1,17 @@
 package io.slurmgateway.system;
 
+import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.Schema;
 import java.time.Clock;
 import java.time.Duration;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
@@ -36,6 +41,27 @@ class SystemConfiguration {
                                 CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+    }
+
+    /**
+     * Every error response in the API document is a {@link Problem} as {@code application/problem+json}, so
+     * controllers name only the status and its meaning.
+     */
+    @Bean
+    OpenApiCustomizer problemResponses() {
+        return openApi -> {
+            ModelConverters.getInstance().readAll(Problem.class).forEach(openApi.getComponents()::addSchemas);
+            Content problem = new Content()
+                    .addMediaType(
+                            MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                            new io.swagger.v3.oas.models.media.MediaType()
+                                    .schema(new Schema<>().$ref("#/components/schemas/Problem")));
+            openApi.getPaths().values().stream()
+                    .flatMap(path -> path.readOperations().stream())
+                    .flatMap(operation -> operation.getResponses().entrySet().stream())
+                    .filter(response -> !response.getKey().startsWith("2")) // springdoc filled in the success type
+                    .forEach(response -> response.getValue().setContent(problem));
+        };
     }
 
     @Bean

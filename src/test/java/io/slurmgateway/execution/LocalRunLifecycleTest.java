@@ -53,13 +53,7 @@ class LocalRunLifecycleTest extends GatewayTestBase {
         assertThat(tail.body()).isEqualTo("world\nsecond: two words\n");
         assertThat(tail.headers().firstValue("X-Next-Offset")).hasValue("30");
         assertThat(tail.headers().firstValue("X-Log-Complete")).hasValue("true");
-        List<String> events = client.sseData("/api/v1/runs/" + id + "/logs/stdout", Map.of());
-        assertThat(String.join(
-                        "",
-                        events.stream()
-                                .map(data -> client.json(data).get("text").asString())
-                                .toList()))
-                .isEqualTo("hello world\nsecond: two words\n");
+        assertThat(client.followedLog(id, "stdout", Map.of())).isEqualTo("hello world\nsecond: two words\n");
     }
 
     @Test
@@ -70,11 +64,9 @@ class LocalRunLifecycleTest extends GatewayTestBase {
                 """);
         client.awaitState(id, "RUNNING");
 
-        List<String> events = client.sseData("/api/v1/runs/" + id + "/logs/stdout", Map.of());
+        String followed = client.followedLog(id, "stdout", Map.of());
 
-        StringBuilder text = new StringBuilder();
-        events.forEach(data -> text.append(client.json(data).get("text").asString()));
-        assertThat(text).hasToString("line 1\nline 2\nline 3\n");
+        assertThat(followed).isEqualTo("line 1\nline 2\nline 3\n");
         assertThat(client.run(id).get("state").asString()).isEqualTo("COMPLETED");
     }
 
@@ -277,12 +269,9 @@ class LocalRunLifecycleTest extends GatewayTestBase {
                 """);
         client.awaitState(id, "RUNNING");
 
-        List<String> events = client.sseData("/api/v1/runs/" + id + "/logs/stdout", Map.of());
+        String followed = client.followedLog(id, "stdout", Map.of());
 
-        String text = events.stream()
-                .map(data -> client.json(data).get("text").asString())
-                .reduce("", String::concat);
-        assertThat(text).isEqualTo("café\n");
+        assertThat(followed).isEqualTo("café\n");
     }
 
     @Test

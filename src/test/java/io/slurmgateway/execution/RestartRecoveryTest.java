@@ -83,18 +83,8 @@ class RestartRecoveryTest {
 
     @Test
     void runWhoseProcessDiedWhileTheGatewayWasDownEndsFailedWithAReason() throws Exception {
-        String id;
-        Path pidFile;
-        try (ConfigurableApplicationContext first = gateway(true)) {
-            GatewayClient client = clientOf(first);
-            id = client.createRun(
-                    """
-                    {"asset": "demo/doomed", "payload": {"script": "echo $$ > payload.pid; sleep 300"}}
-                    """);
-            client.awaitState(id, "RUNNING");
-            pidFile = home.resolve("runs").resolve(id).resolve("payload.pid");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidFile));
-        }
+        String id = startSleepingRunThenStop("demo/doomed");
+        Path pidFile = home.resolve("runs").resolve(id).resolve("payload.pid");
         long pid = Long.parseLong(Files.readString(pidFile).trim());
         killProcessGroupOf(pid); // as an OOM killer or an operator would, while no gateway watches
         await().atMost(Duration.ofSeconds(10)).until(() -> !Processes.isRunning(pid));
@@ -107,18 +97,8 @@ class RestartRecoveryTest {
 
     @Test
     void runCancelledWhileNoExecutorWatchedEndsCancelledNotFailed() throws Exception {
-        String id;
-        Path pidFile;
-        try (ConfigurableApplicationContext first = gateway(true)) {
-            GatewayClient client = clientOf(first);
-            id = client.createRun(
-                    """
-                    {"asset": "demo/cancelled", "payload": {"script": "echo $$ > payload.pid; sleep 300"}}
-                    """);
-            client.awaitState(id, "RUNNING");
-            pidFile = home.resolve("runs").resolve(id).resolve("payload.pid");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidFile));
-        }
+        String id = startSleepingRunThenStop("demo/cancelled");
+        Path pidFile = home.resolve("runs").resolve(id).resolve("payload.pid");
         try (ConfigurableApplicationContext apiOnly = gateway(false)) {
             assertThat(clientOf(apiOnly)
                             .post("/api/v1/runs/" + id + "/cancel", "", java.util.Map.of())
@@ -132,6 +112,19 @@ class RestartRecoveryTest {
         try (ConfigurableApplicationContext second = gateway(true)) {
             JsonNode run = clientOf(second).awaitState(id, "CANCELLED");
             assertThat(run.get("reason").asString()).isEqualTo("cancelled on request");
+        }
+    }
+
+    /** Starts a run that sleeps after writing its pid to payload.pid, then stops the gateway while it runs. */
+    private String startSleepingRunThenStop(String asset) {
+        try (ConfigurableApplicationContext first = gateway(true)) {
+            GatewayClient client = clientOf(first);
+            String id = client.createRun(
+                    "{\"asset\": \"" + asset + "\", \"payload\": {\"script\": \"echo $$ > payload.pid; sleep 300\"}}");
+            client.awaitState(id, "RUNNING");
+            Path pidFile = home.resolve("runs").resolve(id).resolve("payload.pid");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidFile));
+            return id;
         }
     }
 

@@ -53,10 +53,7 @@ class RunStateTest {
 
     @Test
     void rejectsTransitionFromCompletedToRunningOnTheEntity() {
-        Run run = acceptedRun();
-        run.startStaging("me", Instant.EPOCH);
-        run.markQueued("staged", Instant.EPOCH);
-        run.markStarting("me", Instant.EPOCH);
+        Run run = runningRun();
         run.finish(COMPLETED, 0, "exit code 0", Instant.EPOCH);
 
         assertThatThrownBy(() -> run.markStarting("me", Instant.EPOCH))
@@ -85,10 +82,7 @@ class RunStateTest {
 
     @Test
     void cancelOfAnExecutingRunAsksItsExecutorOnce() {
-        Run run = acceptedRun();
-        run.startStaging("me", Instant.EPOCH);
-        run.markQueued("staged", Instant.EPOCH);
-        run.markStarting("me", Instant.EPOCH);
+        Run run = runningRun();
 
         assertThat(run.requestCancel(Instant.EPOCH)).isFalse();
         assertThat(run.requestCancel(Instant.EPOCH)).isFalse();
@@ -96,6 +90,14 @@ class RunStateTest {
         assertThat(run.getState()).isEqualTo(RUNNING);
         assertThat(run.isCancelRequested()).isTrue();
         assertThat(run.getEventCount()).isEqualTo(5); // 4 state changes and one "cancel requested" note
+    }
+
+    private static Run runningRun() {
+        Run run = acceptedRun();
+        run.startStaging("me", Instant.EPOCH);
+        run.markQueued("staged", Instant.EPOCH);
+        run.markStarting("me", Instant.EPOCH);
+        return run;
     }
 
     private static Run acceptedRun() {

@@ -100,6 +100,15 @@ public final class GatewayClient {
         return data;
     }
 
+    /** Follows a run's log over SSE until the gateway ends the stream, and returns the text of all its events. */
+    public String followedLog(String id, String stream, Map<String, String> headers) {
+        StringBuilder text = new StringBuilder();
+        for (String data : sseData("/api/v1/runs/" + id + "/logs/" + stream, headers)) {
+            text.append(json(data).get("text").asString());
+        }
+        return text.toString();
+    }
+
     public JsonNode json(HttpResponse<String> response) {
         return json.readTree(response.body());
     }

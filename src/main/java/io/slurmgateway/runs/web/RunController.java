@@ -66,34 +66,14 @@ class RunController {
                                 @Content(
                                         mediaType = "application/json",
                                         schema = @Schema(implementation = RunResponse.class))),
-                @ApiResponse(
-                        responseCode = "400",
-                        description = "Invalid request: every offending field in errors",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(responseCode = "400", description = "Invalid request: every offending field in errors"),
                 @ApiResponse(
                         responseCode = "409",
-                        description = "The Idempotency-Key was first used with a different body",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class))),
+                        description = "The Idempotency-Key was first used with a different body"),
                 @ApiResponse(
                         responseCode = "413",
-                        description = "The body is larger than gateway.api.max-request-size",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(
-                        responseCode = "415",
-                        description = "The body is not application/json",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class)))
+                        description = "The body is larger than gateway.api.max-request-size"),
+                @ApiResponse(responseCode = "415", description = "The body is not application/json")
             })
     ResponseEntity<RunResponse> create(
             @RequestBody RunSpec spec,
@@ -122,20 +102,8 @@ class RunController {
                                 @Content(
                                         mediaType = "application/json",
                                         schema = @Schema(implementation = RunResponse.class))),
-                @ApiResponse(
-                        responseCode = "404",
-                        description = "No run with this id",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(
-                        responseCode = "400",
-                        description = "The id is not a UUID",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class)))
+                @ApiResponse(responseCode = "404", description = "No run with this id"),
+                @ApiResponse(responseCode = "400", description = "The id is not a UUID")
             })
     RunResponse get(@PathVariable UUID id) {
         Run run = runs.get(id);
@@ -153,13 +121,7 @@ class RunController {
                                 @Content(
                                         mediaType = "application/json",
                                         schema = @Schema(implementation = RunPage.class))),
-                @ApiResponse(
-                        responseCode = "400",
-                        description = "A filter or paging parameter is invalid",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class)))
+                @ApiResponse(responseCode = "400", description = "A filter or paging parameter is invalid")
             })
     RunPage list(
             @RequestParam(required = false) RunState state,
@@ -198,20 +160,8 @@ class RunController {
                                 @Content(
                                         mediaType = "application/json",
                                         schema = @Schema(implementation = RunResponse.class))),
-                @ApiResponse(
-                        responseCode = "404",
-                        description = "No run with this id",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(
-                        responseCode = "409",
-                        description = "The run has already ended",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class)))
+                @ApiResponse(responseCode = "404", description = "No run with this id"),
+                @ApiResponse(responseCode = "409", description = "The run has already ended")
             })
     ResponseEntity<RunResponse> cancel(@PathVariable UUID id) {
         Run run = runs.cancel(id);

@@ -55,27 +55,11 @@ class RunEventController {
                                     mediaType = "text/event-stream",
                                     schema = @Schema(implementation = RunEventResponse.class))
                         }),
-                @ApiResponse(
-                        responseCode = "400",
-                        description = "Negative position or limit out of range",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(
-                        responseCode = "404",
-                        description = "No run with this id",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(responseCode = "400", description = "Negative position or limit out of range"),
+                @ApiResponse(responseCode = "404", description = "No run with this id"),
                 @ApiResponse(
                         responseCode = "503",
-                        description = "Too many event streams are open; retry after Retry-After seconds",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class)))
+                        description = "Too many event streams are open; retry after Retry-After seconds")
             })
     List<RunEventResponse> read(
             @PathVariable UUID id,

@@ -76,27 +76,11 @@ class RunLogController {
                                     mediaType = "text/event-stream",
                                     schema = @Schema(implementation = LogChunkEvent.class))
                         }),
-                @ApiResponse(
-                        responseCode = "400",
-                        description = "Unknown stream or negative offset",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class))),
+                @ApiResponse(responseCode = "400", description = "Unknown stream or negative offset"),
                 @ApiResponse(
                         responseCode = "503",
-                        description = "Too many event streams are open; retry after Retry-After seconds",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class))),
-                @ApiResponse(
-                        responseCode = "404",
-                        description = "No run with this id",
-                        content =
-                                @Content(
-                                        mediaType = "application/problem+json",
-                                        schema = @Schema(implementation = Problem.class)))
+                        description = "Too many event streams are open; retry after Retry-After seconds"),
+                @ApiResponse(responseCode = "404", description = "No run with this id")
             })
     ResponseEntity<byte[]> read(
             @PathVariable UUID id,

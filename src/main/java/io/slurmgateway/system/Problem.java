@@ -1,9 +1,9 @@
-package io.slurmgateway.runs.web;
+package io.slurmgateway.system;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
-/** The shape of every error response (RFC 9457), for the API document; the handler in {@code system} writes them. */
+/** The shape of every error response (RFC 9457), for the API document; {@link ApiExceptionHandler} writes them. */
 @Schema(name = "Problem", description = "RFC 9457 problem details, as application/problem+json")
 record Problem(
         @Schema(example = "urn:slurm-gateway:problem:invalid-request") String type,
