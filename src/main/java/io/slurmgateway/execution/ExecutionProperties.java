@@ -2,6 +2,8 @@ package io.slurmgateway.execution;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,8 +57,8 @@ public record ExecutionProperties(
 
     private static String localHostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException unresolvable) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException unresolvable) {
             return "local";
         }
     }

@@ -5,6 +5,7 @@ import io.slurmgateway.runs.LogStream;
 import io.slurmgateway.runs.RunLogService;
 import io.slurmgateway.runs.RunWorkQueue;
 import java.io.IOException;
+import java.util.Locale;
 import org.springframework.stereotype.Component;
 
 /**
@@ -75,8 +76,8 @@ class LocalLogCopier {
         if (run.markLogLimitReached(stream)) {
             queue.note(
                     run.id(),
-                    stream.name().toLowerCase(java.util.Locale.ROOT) + " reached gateway.execution.max-log-size ("
-                            + maxLogSize + " bytes); the rest stays in the run's directory only");
+                    stream.name().toLowerCase(Locale.ROOT) + " reached gateway.execution.max-log-size (" + maxLogSize
+                            + " bytes); the rest stays in the run's directory only");
         }
     }
 }

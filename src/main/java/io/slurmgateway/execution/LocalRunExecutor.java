@@ -3,6 +3,7 @@ package io.slurmgateway.execution;
 import io.slurmgateway.launch.JobScript;
 import io.slurmgateway.launch.SlurmDuration;
 import io.slurmgateway.runs.Run;
+import io.slurmgateway.runs.RunMode;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunWorkQueue;
@@ -146,11 +147,11 @@ class LocalRunExecutor {
      */
     List<LocalRun> recover() throws IOException, InterruptedException {
         String owner = properties.instanceId();
-        for (Run run : queue.ownedBy(owner, io.slurmgateway.runs.RunMode.LOCAL, List.of(RunState.STAGING))) {
+        for (Run run : queue.ownedBy(owner, RunMode.LOCAL, List.of(RunState.STAGING))) {
             stage(run);
         }
         List<LocalRun> adopted = new ArrayList<>();
-        for (Run run : queue.ownedBy(owner, io.slurmgateway.runs.RunMode.LOCAL, List.of(RunState.RUNNING))) {
+        for (Run run : queue.ownedBy(owner, RunMode.LOCAL, List.of(RunState.RUNNING))) {
             if (run.getPid() == null) {
                 queue.finish(
                         run.getId(), RunState.FAILED, null, "the gateway stopped while starting this run's process");

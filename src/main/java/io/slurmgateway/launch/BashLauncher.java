@@ -2,6 +2,7 @@ package io.slurmgateway.launch;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -48,7 +49,7 @@ class BashLauncher implements Launcher {
                         ? "exec /bin/bash \"$" + PAYLOAD_VARIABLE + "\" \"$@\""
                         : "exec \"$" + PAYLOAD_VARIABLE + "\" \"$@\"",
                 "");
-        Map<String, String> environment = new java.util.TreeMap<>(spec.env());
+        Map<String, String> environment = new TreeMap<>(spec.env());
         environment.put(PAYLOAD_VARIABLE, program);
         environment.put(RUN_ID_VARIABLE, runId.toString());
         List<JobScript.StagedFile> files =

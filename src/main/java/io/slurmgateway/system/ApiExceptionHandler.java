@@ -6,7 +6,9 @@ import io.slurmgateway.runs.InvalidRunSpecException;
 import io.slurmgateway.runs.RunNotCancellableException;
 import io.slurmgateway.runs.RunNotFoundException;
 import java.net.URI;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -15,6 +17,7 @@ import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -175,12 +178,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 && (problem.getType() == null || problem.getType().equals(URI.create("about:blank")))) {
             problem.setType(problemType(HttpStatus.valueOf(statusCode.value())
                     .name()
-                    .toLowerCase(java.util.Locale.ROOT)
+                    .toLowerCase(Locale.ROOT)
                     .replace('_', '-')));
         }
         HttpHeaders problemHeaders = new HttpHeaders();
         problemHeaders.putAll(headers);
-        problemHeaders.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+        problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         return super.createResponseEntity(body, problemHeaders, statusCode, request);
     }
 
@@ -195,7 +198,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         problem.setTitle(title);
         properties.forEach(problem::setProperty);
         return ResponseEntity.status(status)
-                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
     }
 
@@ -219,7 +222,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (target == String.class) {
             return "a string";
         }
-        if (java.util.Collection.class.isAssignableFrom(target)) {
+        if (Collection.class.isAssignableFrom(target)) {
             return "an array";
         }
         return "an object";
