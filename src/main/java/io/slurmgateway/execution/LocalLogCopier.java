@@ -6,6 +6,7 @@ import io.slurmgateway.runs.RunLogService;
 import io.slurmgateway.runs.RunWorkQueue;
 import java.io.IOException;
 import java.util.Locale;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -65,7 +66,13 @@ class LocalLogCopier {
             if (fresh.length == 0) {
                 return true;
             }
-            logs.append(run.id(), stream, offset, fresh);
+            try {
+                logs.append(run.id(), stream, offset, fresh);
+            } catch (DataIntegrityViolationException alreadyStored) {
+                // an earlier append committed although it reported a failure: continue after what the store holds
+                resume(run);
+                return false;
+            }
             run.copied(stream, offset + fresh.length);
             copiedThisTick += fresh.length;
         }

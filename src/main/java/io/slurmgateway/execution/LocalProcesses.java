@@ -29,9 +29,11 @@ class LocalProcesses {
     /**
      * Runs its arguments and records their exit code in a file, so that a gateway that restarted while the run was
      * executing still learns how it ended. Fixed text: every user value arrives as a positional argument. It uses only
-     * builtins and absolute paths, because the run's own {@code PATH} is in effect.
+     * builtins and absolute paths, because the run's own {@code PATH} is in effect. It ignores SIGTERM (the job does not),
+     * so a stopped job has the whole grace period to clean up and its exit code is still recorded.
      */
-    private static final String EXIT_CODE_RECORDER = "\"$@\"; code=$?; printf '%s\\n' \"$code\" > " + EXIT_CODE_FILE
+    private static final String EXIT_CODE_RECORDER = "trap : TERM; \"$@\"; code=$?; printf '%s\\n' \"$code\" > "
+            + EXIT_CODE_FILE
             + ".tmp && /bin/mv -f " + EXIT_CODE_FILE + ".tmp " + EXIT_CODE_FILE + "; exit \"$code\"";
 
     private final boolean sessionLeaders;

@@ -35,6 +35,9 @@ class LocalRunExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(LocalRunExecutor.class);
 
+    /** Shells report a process ended by signal N as exit code 128 + N. */
+    private static final int SIGNAL_EXIT_CODES = 128;
+
     private final RunWorkQueue queue;
     private final RunService runService;
     private final LocalStaging staging;
@@ -67,9 +70,9 @@ class LocalRunExecutor {
             if (queue.markQueued(run.getId(), "staged in " + directory)) {
                 log.info("run {} staged in {}", run.getId(), directory);
             }
-        } catch (IOException failed) {
+        } catch (IOException | RuntimeException failed) {
             log.info("run {} could not be staged: {}", run.getId(), failed.getMessage());
-            queue.markSubmitFailed(run.getId(), "staging failed: " + failed);
+            queue.markSubmitFailed(run.getId(), "staging failed: " + failed.getMessage());
         }
     }
 
@@ -79,12 +82,12 @@ class LocalRunExecutor {
      * waited for a slot.
      */
     Optional<LocalRun> start(Run run) {
-        JobScript script = staging.jobScript(run);
-        List<String> program = new ArrayList<>(List.of("/bin/bash", JobScript.SCRIPT_NAME));
-        program.addAll(script.arguments());
         Path directory;
         Process process;
         try {
+            JobScript script = staging.jobScript(run);
+            List<String> program = new ArrayList<>(List.of("/bin/bash", JobScript.SCRIPT_NAME));
+            program.addAll(script.arguments());
             directory = staging.stage(run);
             process = processes.start(directory, program, environment(script));
         } catch (IOException | RuntimeException failed) {
@@ -116,16 +119,22 @@ class LocalRunExecutor {
      */
     boolean watch(LocalRun run, boolean cancelRequested) throws IOException, InterruptedException {
         boolean alive = run.isAlive();
-        if (!alive && run.leader() != null && run.markLeftoversKilled()) {
+        if (alive) {
+            enforceStop(run, cancelRequested); // before copying, so a copy failure never delays a cancel or deadline
+            logCopier.copyNew(run);
+            return false;
+        }
+        if (run.leader() != null && run.markLeftoversKilled()) {
             processes.kill(run.leader()); // children that outlived the leader end with the run, as under Slurm
         }
-        boolean caughtUp = logCopier.copyNew(run);
-        if (!alive) {
-            if (caughtUp) { // the outcome is recorded only once all output is stored
-                complete(run);
-            }
-            return caughtUp;
+        if (logCopier.copyNew(run)) { // the outcome is recorded only once all output is stored
+            complete(run);
+            return true;
         }
+        return false;
+    }
+
+    private void enforceStop(LocalRun run, boolean cancelRequested) {
         Instant now = clock.instant();
         if (!run.isStopping()) {
             if (cancelRequested) {
@@ -136,7 +145,6 @@ class LocalRunExecutor {
         } else if (now.isAfter(run.stopStartedAt().plus(properties.killGracePeriod()))) {
             processes.kill(run.leader());
         }
-        return false;
     }
 
     /**
@@ -152,35 +160,45 @@ class LocalRunExecutor {
         }
         List<LocalRun> adopted = new ArrayList<>();
         for (Run run : queue.ownedBy(owner, RunMode.LOCAL, List.of(RunState.RUNNING))) {
-            if (run.getPid() == null) {
-                queue.finish(
-                        run.getId(), RunState.FAILED, null, "the gateway stopped while starting this run's process");
-                continue;
+            try {
+                recoverRunning(run).ifPresent(adopted::add);
+            } catch (RuntimeException failed) {
+                log.error("run {} could not be recovered; it is tried again at the next start", run.getId(), failed);
             }
-            Optional<ProcessHandle> alive = LocalProcesses.find(run.getPid(), run.getProcessStartedAt());
-            Instant deadline = run.getStartedAt().plus(timeLimit(run));
-            LocalRun local = new LocalRun(run.getId(), staging.directoryOf(run), alive.orElse(null), null, deadline);
-            logCopier.resume(local);
-            if (alive.isPresent()) {
-                queue.note(run.getId(), "adopted by the restarted gateway; process " + run.getPid() + " still runs");
-                log.info("run {} adopted: process {} still runs", run.getId(), run.getPid());
-            } else {
-                decideStopWhileDown(run, local);
-            }
-            adopted.add(local); // an ended one completes at its first watch, once its output is copied
         }
         return adopted;
     }
 
+    private Optional<LocalRun> recoverRunning(Run run) throws IOException, InterruptedException {
+        if (run.getPid() == null) {
+            queue.finish(run.getId(), RunState.FAILED, null, "the gateway stopped while starting this run's process");
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> alive = LocalProcesses.find(run.getPid(), run.getProcessStartedAt());
+        Instant deadline = run.getStartedAt().plus(timeLimit(run));
+        LocalRun local = new LocalRun(run.getId(), staging.directoryOf(run), alive.orElse(null), null, deadline);
+        logCopier.resume(local);
+        if (alive.isPresent()) {
+            queue.note(run.getId(), "adopted by the restarted gateway; process " + run.getPid() + " still runs");
+            log.info("run {} adopted: process {} still runs", run.getId(), run.getPid());
+        } else {
+            decideStopWhileDown(run, local);
+        }
+        return Optional.of(local); // an ended one completes at its first watch, once its output is copied
+    }
+
     /**
-     * A process that ended while no gateway watched it: a cancel request, or a deadline passed without an exit code
-     * (the gateway's SIGTERM, sent just before it stopped), decides the outcome as it would have had it been watching.
+     * A process that ended while no gateway watched it: a cancel request decides the outcome, and so does a deadline
+     * that has passed when the process left no exit code or was ended by a signal (the gateway's own SIGTERM or SIGKILL,
+     * sent just before it stopped); otherwise the exit code does, as it would have had the gateway been watching.
      */
     private void decideStopWhileDown(Run run, LocalRun local) throws IOException, InterruptedException {
         Instant now = clock.instant();
+        OptionalInt exitCode = exitCode(local);
+        boolean endedBySignal = exitCode.isEmpty() || exitCode.getAsInt() >= SIGNAL_EXIT_CODES;
         if (run.isCancelRequested()) {
             local.stopping(RunState.CANCELLED, now);
-        } else if (now.isAfter(local.deadline()) && exitCode(local).isEmpty()) {
+        } else if (now.isAfter(local.deadline()) && endedBySignal) {
             local.stopping(RunState.TIMED_OUT, now);
         }
     }

@@ -122,6 +122,24 @@ class LocalRunLifecycleTest extends GatewayTestBase {
     }
 
     @Test
+    void cancelledRunHasItsGracePeriodToCleanUp() {
+        String id = client.createRun(
+                """
+                {"asset": "demo/tidy",
+                 "payload": {"script": "trap 'sleep 0.5; echo cleaned up; exit 0' TERM\\necho ready\\nsleep 300 &\\nwait"}}
+                """);
+        client.awaitState(id, "RUNNING");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.log(id, "stdout").equals("ready\n"));
+
+        assertThat(client.post("/api/v1/runs/" + id + "/cancel", "", Map.of()).statusCode())
+                .isEqualTo(202);
+
+        client.awaitState(id, "CANCELLED");
+        assertThat(client.log(id, "stdout")).isEqualTo("ready\ncleaned up\n");
+    }
+
+    @Test
     void cancelOfEndedRunIsAConflict() {
         String id = client.createRun(
                 """

@@ -135,6 +135,9 @@ class RunController {
         if (size < 1 || size > api.maxPageSize()) {
             throw new InvalidParameterException("size", "must be between 1 and " + api.maxPageSize());
         }
+        if ((long) page * size > Integer.MAX_VALUE) {
+            throw new InvalidParameterException("page", "is beyond the last possible page for this size");
+        }
         Page<Run> found = runs.list(
                 new RunService.RunFilter(state, asset, cluster),
                 PageRequest.of(page, size, Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"))));

@@ -116,8 +116,10 @@ class RunLogController {
             boolean ended = runs.get(id).getState().isTerminal();
             RunLogService.LogSlice slice =
                     logs.read(id, logStream, position[0], (int) api.maxLogRead().toBytes());
-            // a character split across two reads would reach the client as two replacement characters
-            int length = ended ? slice.bytes().length : Utf8.completePrefixLength(slice.bytes());
+            // a character split across two reads would reach the client as two replacement characters; only the very
+            // last bytes of an ended run (a short read) are sent as they are
+            boolean lastBytes = ended && slice.bytes().length < api.maxLogRead().toBytes();
+            int length = lastBytes ? slice.bytes().length : Utf8.completePrefixLength(slice.bytes());
             if (length == 0) {
                 return ended && slice.bytes().length == 0;
             }

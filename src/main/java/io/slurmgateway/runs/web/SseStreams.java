@@ -52,11 +52,13 @@ class SseStreams implements DisposableBean {
 
     /** @throws TooManyStreamsException when {@code gateway.api.max-streams} are open already */
     SseEmitter open(Source source) {
-        if (open.size() >= api.maxStreams()) {
-            throw new TooManyStreamsException(api.maxStreams());
-        }
         SseEmitter emitter = new SseEmitter(api.streamTimeout().toMillis());
-        open.add(emitter);
+        synchronized (open) {
+            if (open.size() >= api.maxStreams()) {
+                throw new TooManyStreamsException(api.maxStreams());
+            }
+            open.add(emitter);
+        }
         AtomicReference<ScheduledFuture<?>> polling = new AtomicReference<>();
         Runnable stop = () -> {
             open.remove(emitter);
@@ -100,7 +102,12 @@ class SseStreams implements DisposableBean {
                 emitter.complete();
             }
         } catch (IOException | IllegalStateException clientGone) {
-            stop.run(); // the client disconnected or the response already ended
+            stop.run(); // the client disconnected, or sending failed: end the response too, quietly
+            try {
+                emitter.complete();
+            } catch (RuntimeException alreadyEnded) {
+                // nothing left to end
+            }
         } catch (RuntimeException failed) {
             log.warn("an event stream failed and was closed", failed);
             stop.run();

@@ -226,6 +226,7 @@ class BadInputTest extends GatewayTestBase {
                 Arguments.of("negative page", "/api/v1/runs?page=-1", 400, "page"),
                 Arguments.of("page size zero", "/api/v1/runs?size=0", 400, "size"),
                 Arguments.of("page size over the limit", "/api/v1/runs?size=201", 400, "size"),
+                Arguments.of("page beyond any possible offset", "/api/v1/runs?page=2147483647&size=200", 400, "page"),
                 Arguments.of("unknown state filter", "/api/v1/runs?state=SLEEPING", 400, "state"),
                 Arguments.of("unknown log stream", unknown + "/logs/stdin", 400, "stream"),
                 Arguments.of("negative log offset", unknown + "/logs/stdout?offset=-1", 400, "offset"),
