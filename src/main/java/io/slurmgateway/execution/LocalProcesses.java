@@ -111,6 +111,17 @@ class LocalProcesses {
         signal(leader, "KILL");
     }
 
+    /**
+     * Kills what is left of the process group of a run whose leading process ended while no gateway watched it. Safe
+     * only when no process has the leader's pid: the kernel does not hand out a pid that is still some group's id, so
+     * a group with that id is the run's own.
+     */
+    void killOrphanedGroup(long leaderPid) {
+        if (sessionLeaders && ProcessHandle.of(leaderPid).isEmpty()) {
+            signalGroup(leaderPid, "KILL");
+        }
+    }
+
     private void signal(ProcessHandle leader, String signal) {
         List<ProcessHandle> tree = new ArrayList<>(leader.descendants().toList());
         tree.add(leader);

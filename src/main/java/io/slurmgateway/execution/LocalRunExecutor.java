@@ -182,6 +182,7 @@ class LocalRunExecutor {
             queue.note(run.getId(), "adopted by the restarted gateway; process " + run.getPid() + " still runs");
             log.info("run {} adopted: process {} still runs", run.getId(), run.getPid());
         } else {
+            processes.killOrphanedGroup(run.getPid()); // what the job left running ends with it, as when watched
             decideStopWhileDown(run, local);
         }
         return Optional.of(local); // an ended one completes at its first watch, once its output is copied

@@ -82,6 +82,32 @@ class RestartRecoveryTest {
     }
 
     @Test
+    void whatAJobLeftRunningWhenItEndedWhileTheGatewayWasDownEndsWithIt() throws Exception {
+        String id;
+        try (ConfigurableApplicationContext first = gateway(true)) {
+            GatewayClient client = clientOf(first);
+            id = client.createRun(
+                    """
+                    {"asset": "demo/leaver", "payload": {"script": "sleep 301 &\\necho $! > child.pid\\nwhile [ ! -e release ]; do sleep 0.1; done"}}
+                    """);
+            client.awaitState(id, "RUNNING");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.exists(home.resolve("runs").resolve(id).resolve("child.pid")));
+        }
+        Path directory = home.resolve("runs").resolve(id);
+        long child =
+                Long.parseLong(Files.readString(directory.resolve("child.pid")).trim());
+        Files.createFile(directory.resolve("release")); // the job ends while no gateway runs, leaving its child
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(directory.resolve(".exit_code")));
+        assertThat(Processes.isRunning(child)).isTrue();
+
+        try (ConfigurableApplicationContext second = gateway(true)) {
+            clientOf(second).awaitState(id, "COMPLETED");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !Processes.isRunning(child));
+        }
+    }
+
+    @Test
     void runWhoseProcessDiedWhileTheGatewayWasDownEndsFailedWithAReason() throws Exception {
         String id = startSleepingRunThenStop("demo/doomed");
         Path pidFile = home.resolve("runs").resolve(id).resolve("payload.pid");

@@ -129,6 +129,16 @@ abstract class PersistenceContract {
     }
 
     @Test
+    void queuedLocalRunIsStartedOnlyByTheInstanceThatStagedIt() {
+        UUID id = runService.create(spec("demo/owned"), null).run().getId();
+        queue.claimForStaging("local", "instance-a", 10);
+        queue.markQueued(id, "staged");
+
+        assertThat(queue.claimForStart("local", "instance-b", 10)).isEmpty();
+        assertThat(ids(queue.claimForStart("local", "instance-a", 10))).containsExactly(id);
+    }
+
+    @Test
     void concurrentWriterLosesInsteadOfOverwriting() {
         UUID id = runService.create(spec("demo/race"), null).run().getId();
         TransactionTemplate transaction = new TransactionTemplate(transactionManager);
