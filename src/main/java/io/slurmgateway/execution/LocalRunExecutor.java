@@ -66,7 +66,7 @@ class LocalRunExecutor {
     /** Writes a run's directory and queues it, or records why that failed. */
     void stage(Run run) {
         try {
-            Path directory = staging.stage(run);
+            Path directory = staging.stage(run, staging.jobScript(run));
             if (queue.markQueued(run.getId(), "staged in " + directory)) {
                 log.info("run {} staged in {}", run.getId(), directory);
             }
@@ -88,7 +88,7 @@ class LocalRunExecutor {
             JobScript script = staging.jobScript(run);
             List<String> program = new ArrayList<>(List.of("/bin/bash", JobScript.SCRIPT_NAME));
             program.addAll(script.arguments());
-            directory = staging.stage(run);
+            directory = staging.stage(run, script);
             process = processes.start(directory, program, environment(script));
         } catch (IOException | RuntimeException failed) {
             queue.finish(run.getId(), RunState.FAILED, null, "the process could not start: " + failed.getMessage());

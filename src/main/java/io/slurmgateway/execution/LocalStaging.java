@@ -38,10 +38,9 @@ class LocalStaging {
         return launchers.get(run.getLauncher()).jobScript(run.getId(), spec);
     }
 
-    /** Writes the run's directory and returns it. */
-    Path stage(Run run) throws IOException {
+    /** Writes the run's directory with its job script and returns it. */
+    Path stage(Run run, JobScript script) throws IOException {
         Path directory = directoryOf(run);
-        JobScript script = jobScript(run);
         host.createDirectory(directory.toString());
         host.writeFile(
                 directory.resolve(JobScript.SCRIPT_NAME).toString(),
