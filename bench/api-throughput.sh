@@ -2,7 +2,7 @@
 # Accepted runs per second (POST /api/v1/runs -> 202, persisted) and reads per second (GET /api/v1/runs/{id}),
 # at concurrency 32, against the gateway started from its jar on a fresh embedded H2 database.
 #
-#   bench/api-throughput.sh [rounds] [seconds-per-measurement]
+#   bench/api-throughput.sh [rounds] [seconds-per-measurement]     (default 5 rounds of 20 s, about 6 minutes)
 #
 # The gateway runs with gateway.execution.enabled=false: this measures the API and persistence path, not the
 # local executor (which would start thousands of processes a second on the same two cores).
@@ -13,8 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=${1:-3}
-seconds=${2:-15}
+rounds=${1:-5}
+seconds=${2:-20}
 port=${BENCH_PORT:-18080}
 connections=32
 threads=2
@@ -52,8 +52,9 @@ rate() { # prints requests/s; fails if any response was not 2xx
   awk '/^Requests\/sec/ {print $2}' <<<"$out"
 }
 
-# On two cores the JIT compiler takes a whole core for several seconds after new code gets hot, so both paths are
-# warmed three times, alternately, before anything is counted (reads went from ~2,000/s cold to ~15,000/s).
+# On two cores the JIT compiler holds a whole core for a long time after new code gets hot, so both paths are
+# warmed three times, alternately, before anything is counted: on JDK 17 reads went from ~2,000/s cold to ~17,000/s
+# after two minutes, and a 60 s warm-up still measured the JIT rather than the service.
 echo "warm-up (6 x ${seconds}s, not counted)"
 for _ in 1 2 3; do
   rate "$seconds" -s bench/post-run.lua "$base" >/dev/null

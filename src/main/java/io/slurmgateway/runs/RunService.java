@@ -1,6 +1,7 @@
 package io.slurmgateway.runs;
 
 import io.slurmgateway.launch.RunSpec;
+import io.slurmgateway.launch.SpecViolation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -65,7 +66,7 @@ public class RunService {
      */
     public Created create(RunSpec requested, String idempotencyKey) {
         RunSpec spec = requested.withDefaults(properties.defaultMode());
-        List<io.slurmgateway.launch.SpecViolation> violations = validator.violations(spec);
+        List<SpecViolation> violations = validator.violations(spec);
         if (!violations.isEmpty()) {
             throw new InvalidRunSpecException(violations);
         }
@@ -89,6 +90,9 @@ public class RunService {
         try {
             return new Created(transaction.execute(status -> runs.saveAndFlush(run)), spec, true);
         } catch (DataIntegrityViolationException raced) {
+            if (idempotencyKey == null) {
+                throw raced;
+            }
             // another request with the same key committed between our look-up and our insert
             return runs.findByIdempotencyKey(idempotencyKey)
                     .map(winner -> repeatOf(winner, spec, fingerprint))
