@@ -212,16 +212,8 @@ public class Run extends AbstractAggregateRoot<Run> {
         return exitCode;
     }
 
-    public String getIdempotencyKey() {
-        return idempotencyKey;
-    }
-
     String getRequestFingerprint() {
         return requestFingerprint;
-    }
-
-    public String getOwner() {
-        return owner;
     }
 
     public Long getPid() {

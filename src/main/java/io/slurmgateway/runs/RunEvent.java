@@ -42,10 +42,6 @@ public class RunEvent {
         this.data = data;
     }
 
-    public UUID getRunId() {
-        return runId;
-    }
-
     public long getSeq() {
         return seq;
     }

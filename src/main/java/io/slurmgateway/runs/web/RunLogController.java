@@ -91,7 +91,7 @@ class RunLogController {
         boolean ended = runs.get(id).getState().isTerminal(); // read before the bytes: an ended run has them all
         RunLogService.LogSlice slice =
                 logs.read(id, logStream, offset, (int) api.maxLogRead().toBytes());
-        boolean complete = ended && slice.nextOffset() == logs.storedLength(id, logStream);
+        boolean complete = isLastSlice(ended, slice);
         return ResponseEntity.ok()
                 .contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
                 .header(NEXT_OFFSET, Long.toString(slice.nextOffset()))
@@ -117,9 +117,8 @@ class RunLogController {
             RunLogService.LogSlice slice =
                     logs.read(id, logStream, position[0], (int) api.maxLogRead().toBytes());
             // a character split across two reads would reach the client as two replacement characters; only the very
-            // last bytes of an ended run (a short read) are sent as they are
-            boolean lastBytes = ended && slice.bytes().length < api.maxLogRead().toBytes();
-            int length = lastBytes ? slice.bytes().length : Utf8.completePrefixLength(slice.bytes());
+            // last bytes of an ended run are sent as they are
+            int length = isLastSlice(ended, slice) ? slice.bytes().length : Utf8.completePrefixLength(slice.bytes());
             if (length == 0) {
                 return ended && slice.bytes().length == 0;
             }
@@ -133,6 +132,14 @@ class RunLogController {
             position[0] = next;
             return false;
         });
+    }
+
+    /**
+     * Whether a slice holds the last bytes there will ever be: the run had ended before the read (so all its output was
+     * stored), and the read came back short of the most it may return.
+     */
+    private boolean isLastSlice(boolean ended, RunLogService.LogSlice slice) {
+        return ended && slice.bytes().length < api.maxLogRead().toBytes();
     }
 
     private static LogStream streamOf(String stream) {
