@@ -1,6 +1,7 @@
 package io.slurmgateway.execution;
 
 import io.slurmgateway.host.CommandRunner;
+import io.slurmgateway.host.FileToWrite;
 import io.slurmgateway.launch.JobScript;
 import io.slurmgateway.launch.LauncherRegistry;
 import io.slurmgateway.launch.RunSpec;
@@ -9,6 +10,8 @@ import io.slurmgateway.runs.RunService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** Lays out a local run's directory: the job script and the files its launcher asks for. Writing it twice is harmless. */
@@ -41,17 +44,12 @@ class LocalStaging {
     /** Writes the run's directory with its job script and returns it. */
     Path stage(Run run, JobScript script) throws IOException {
         Path directory = directoryOf(run);
-        host.createDirectory(directory.toString());
-        host.writeFile(
-                directory.resolve(JobScript.SCRIPT_NAME).toString(),
-                script.scriptText().getBytes(StandardCharsets.UTF_8),
-                true);
+        List<FileToWrite> files = new ArrayList<>();
+        files.add(new FileToWrite(JobScript.SCRIPT_NAME, script.scriptText().getBytes(StandardCharsets.UTF_8), true));
         for (JobScript.StagedFile file : script.files()) {
-            host.writeFile(
-                    directory.resolve(file.name()).toString(),
-                    file.content().getBytes(StandardCharsets.UTF_8),
-                    file.executable());
+            files.add(new FileToWrite(file.name(), file.content().getBytes(StandardCharsets.UTF_8), file.executable()));
         }
+        host.writeDirectory(directory.toString(), files);
         return directory;
     }
 }

@@ -1,19 +1,26 @@
 package io.slurmgateway.host;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
- * Operations on the host where a run executes: this machine, or later a cluster's login node. Paths are strings in
- * the target host's syntax, since they may not exist on the gateway's own file system.
+ * Operations on the host where a run executes: this machine, or a cluster's login node. Paths are strings in the
+ * target host's syntax, since they may not exist on the gateway's own file system.
  */
 public interface CommandRunner {
 
-    /** Creates a directory (and its parents) readable only by the gateway's user. */
-    void createDirectory(String path) throws IOException;
-
-    /** Writes a file readable only by the gateway's user, replacing any earlier content. */
-    void writeFile(String path, byte[] content, boolean executable) throws IOException;
+    /**
+     * Creates a directory (and its parents) readable only by the gateway's user, and writes files into it, replacing
+     * earlier content; writing the same directory twice is harmless.
+     */
+    void writeDirectory(String directory, List<FileToWrite> files) throws IOException;
 
     /** Up to {@code maxBytes} bytes of a file from {@code offset}; empty when the file is shorter or absent. */
     byte[] readFrom(String path, long offset, int maxBytes) throws IOException;
+
+    /**
+     * Runs a program with arguments, each passed as one word however it is spelled, and waits for it within the
+     * host's command timeout.
+     */
+    CommandResult execute(List<String> argv) throws IOException;
 }

@@ -9,8 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** {@link CommandRunner} on the gateway's own machine. */
@@ -21,17 +25,44 @@ public class LocalCommandRunner implements CommandRunner {
     private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> PRIVATE_PROGRAM = PosixFilePermissions.fromString("rwx------");
 
-    @Override
-    public void createDirectory(String path) throws IOException {
-        Path directory = Files.createDirectories(Path.of(path));
-        Files.setPosixFilePermissions(directory, PRIVATE_DIRECTORY);
+    private final Duration commandTimeout;
+
+    LocalCommandRunner(@Value("${gateway.host.local-command-timeout:60s}") Duration commandTimeout) {
+        this.commandTimeout = commandTimeout;
     }
 
     @Override
-    public void writeFile(String path, byte[] content, boolean executable) throws IOException {
-        Path file = Path.of(path);
-        Files.write(file, content);
-        Files.setPosixFilePermissions(file, executable ? PRIVATE_PROGRAM : PRIVATE_FILE);
+    public CommandResult execute(List<String> argv) throws IOException {
+        Path stdout = Files.createTempFile("gateway-command-", ".out");
+        Path stderr = Files.createTempFile("gateway-command-", ".err");
+        try {
+            Process process = new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .start();
+            if (!process.waitFor(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new CommandTimeoutException(String.join(" ", argv), commandTimeout);
+            }
+            return new CommandResult(process.exitValue(), Files.readAllBytes(stdout), Files.readAllBytes(stderr));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + argv.get(0), interrupted);
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    @Override
+    public void writeDirectory(String directory, List<FileToWrite> files) throws IOException {
+        Path created = Files.createDirectories(Path.of(directory));
+        Files.setPosixFilePermissions(created, PRIVATE_DIRECTORY);
+        for (FileToWrite file : files) {
+            Path written = Files.write(created.resolve(file.name()), file.content());
+            Files.setPosixFilePermissions(written, file.executable() ? PRIVATE_PROGRAM : PRIVATE_FILE);
+        }
     }
 
     @Override

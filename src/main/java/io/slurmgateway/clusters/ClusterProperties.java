@@ -1,0 +1,129 @@
+package io.slurmgateway.clusters;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * One Slurm cluster the gateway submits to through its login node ({@code gateway.clusters.<name>.*}).
+ *
+ * @param host the login node's host name or address
+ * @param port its SSH port
+ * @param user the account jobs are submitted as
+ * @param privateKey an OpenSSH private key file (unencrypted) that logs {@code user} in
+ * @param knownHosts an OpenSSH known_hosts file holding the login node's host key
+ * @param hostKeyFingerprint the login node's host key pinned by its {@code SHA256:} fingerprint, instead of
+ *     {@code knownHosts}
+ * @param acceptAnyHostKey skips host key verification, which lets anyone on the network path impersonate the
+ *     cluster; only for throw-away test setups
+ * @param jumpHost a bastion the connection goes through, when the login node is not reachable directly
+ * @param poolSize how many SSH connections the gateway keeps open to the cluster at most
+ * @param channelsPerConnection how many commands run at once on one connection; keep it below the server's
+ *     {@code MaxSessions} (10 by default in OpenSSH)
+ * @param connectTimeout the longest wait for a connection to be established and authenticated
+ * @param commandTimeout the longest any one remote command may run before it is abandoned
+ * @param channelWaitTimeout the longest a command waits for a free channel when all are busy
+ * @param keepAlive the interval of SSH keep-alive messages on idle connections
+ * @param minConnectInterval the least time between opening two new connections, so the gateway never opens a burst
+ *     (sites ban bursts)
+ * @param reconnectBackoff the wait after a failed connection attempt; it doubles with each further failure
+ * @param maxReconnectBackoff the longest wait between connection attempts
+ * @param maxCommandOutput the most one remote command may write to stdout or stderr; more fails the command
+ * @param workDir the directory on the cluster holding one directory per run; a relative path is under the user's home
+ * @param defaultPartition the partition of a run that names none; empty leaves it to Slurm
+ * @param defaultTimeLimit the time limit of a run that sets none, in Slurm's syntax
+ * @param defaultCpusPerTask CPUs per task of a run that sets none; 0 leaves it to Slurm
+ * @param defaultMemory the memory of a run that sets none, like {@code 2G}; empty leaves it to Slurm
+ * @param pollInterval how often the cluster's active jobs are polled (one squeue per tick)
+ * @param submitAttempts how often a submission that failed for a transient reason is tried in all
+ * @param submitRetryBackoff the wait before the first retry of such a submission; it doubles with each further try
+ */
+public record ClusterProperties(
+        @NotBlank String host,
+        @DefaultValue("22") @Min(1) @Max(65535) int port,
+        @NotBlank String user,
+        @NotNull Path privateKey,
+        Path knownHosts,
+        @Pattern(regexp = "SHA256:[A-Za-z0-9+/]{43}=?", message = "must be an OpenSSH SHA256: fingerprint")
+                String hostKeyFingerprint,
+        @DefaultValue("false") boolean acceptAnyHostKey,
+        @Valid JumpHost jumpHost,
+        @DefaultValue("2") @Min(1) @Max(64) int poolSize,
+        @DefaultValue("8") @Min(1) @Max(64) int channelsPerConnection,
+        @DefaultValue("15s") @NotNull Duration connectTimeout,
+        @DefaultValue("60s") @NotNull Duration commandTimeout,
+        @DefaultValue("60s") @NotNull Duration channelWaitTimeout,
+        @DefaultValue("30s") @NotNull Duration keepAlive,
+        @DefaultValue("200ms") @NotNull Duration minConnectInterval,
+        @DefaultValue("1s") @NotNull Duration reconnectBackoff,
+        @DefaultValue("2m") @NotNull Duration maxReconnectBackoff,
+        @DefaultValue("64MB") @NotNull DataSize maxCommandOutput,
+        @DefaultValue("slurm-gateway")
+                @Pattern(
+                        regexp = "[A-Za-z0-9._/~+-]{1,1024}",
+                        message = "may contain only letters, digits and . _ / ~ + -")
+                String workDir,
+        @DefaultValue("") @Pattern(regexp = "[A-Za-z0-9_.-]{0,64}") String defaultPartition,
+        @DefaultValue("1:00:00") @Pattern(regexp = "[0-9:-]{1,20}") String defaultTimeLimit,
+        @DefaultValue("0") @Min(0) int defaultCpusPerTask,
+        @DefaultValue("") @Pattern(regexp = "([1-9][0-9]{0,9}[KMGT]?)?") String defaultMemory,
+        @DefaultValue("2s") @NotNull Duration pollInterval,
+        @DefaultValue("5") @Min(1) int submitAttempts,
+        @DefaultValue("2s") @NotNull Duration submitRetryBackoff) {
+
+    /** A bastion host: how to reach it and how to verify and log in to it. */
+    public record JumpHost(
+            @NotBlank String host,
+            @DefaultValue("22") @Min(1) @Max(65535) int port,
+            @NotBlank String user,
+            @NotNull Path privateKey,
+            Path knownHosts,
+            @Pattern(regexp = "SHA256:[A-Za-z0-9+/]{43}=?", message = "must be an OpenSSH SHA256: fingerprint")
+                    String hostKeyFingerprint) {}
+
+    /**
+     * Checks what annotations cannot: files that must exist, and exactly one way of verifying each host key.
+     *
+     * @param prefix the property prefix of this cluster, so each message names the property to fix
+     * @throws IllegalStateException naming the first property that is wrong
+     */
+    void checkConsistency(String prefix) {
+        checkReadable(prefix + ".private-key", privateKey);
+        checkHostKeyVerification(prefix, knownHosts, hostKeyFingerprint, acceptAnyHostKey);
+        if (jumpHost != null) {
+            checkReadable(prefix + ".jump-host.private-key", jumpHost.privateKey());
+            checkHostKeyVerification(
+                    prefix + ".jump-host", jumpHost.knownHosts(), jumpHost.hostKeyFingerprint(), false);
+        }
+        if (workDir.contains("..")) {
+            throw new IllegalStateException(prefix + ".work-dir must not contain '..'");
+        }
+    }
+
+    private static void checkHostKeyVerification(
+            String prefix, Path knownHosts, String fingerprint, boolean acceptAny) {
+        int ways = (knownHosts != null ? 1 : 0) + (fingerprint != null ? 1 : 0) + (acceptAny ? 1 : 0);
+        if (ways != 1) {
+            throw new IllegalStateException(prefix + ": set exactly one of " + prefix + ".known-hosts, " + prefix
+                    + ".host-key-fingerprint"
+                    + (prefix.endsWith("jump-host") ? "" : " or " + prefix + ".accept-any-host-key=true"));
+        }
+        if (knownHosts != null) {
+            checkReadable(prefix + ".known-hosts", knownHosts);
+        }
+    }
+
+    private static void checkReadable(String property, Path file) {
+        if (!Files.isReadable(file)) {
+            throw new IllegalStateException(property + ": " + file + " is not a readable file");
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.slurmgateway.host;
+
+import io.slurmgateway.clusters.ClusterProperties;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.sftp.FileAttributes;
+import net.schmizz.sshj.sftp.OpenMode;
+import net.schmizz.sshj.sftp.RemoteFile;
+import net.schmizz.sshj.sftp.Response;
+import net.schmizz.sshj.sftp.SFTPClient;
+import net.schmizz.sshj.sftp.SFTPException;
+
+/**
+ * {@link CommandRunner} on a cluster's login node, over the cluster's {@link SshConnectionPool}. Commands are sent as
+ * one line of single-quoted words ({@link ShellQuoting}), so the login shell passes every argument through verbatim;
+ * files travel by SFTP.
+ */
+public final class SshCommandRunner implements CommandRunner, AutoCloseable {
+
+    private static final int PRIVATE_DIRECTORY = 0700;
+    private static final int PRIVATE_FILE = 0600;
+    private static final int PRIVATE_PROGRAM = 0700;
+
+    private final String cluster;
+    private final SshConnectionPool pool;
+    private final Duration commandTimeout;
+    private final long maxOutputBytes;
+    private final ScheduledExecutorService timeouts;
+    private final ExecutorService readers;
+
+    SshCommandRunner(
+            String cluster, ClusterProperties settings, ScheduledExecutorService timeouts, ExecutorService readers) {
+        this.cluster = cluster;
+        this.pool = new SshConnectionPool(cluster, settings);
+        this.commandTimeout = settings.commandTimeout();
+        this.maxOutputBytes = settings.maxCommandOutput().toBytes();
+        this.timeouts = timeouts;
+        this.readers = readers;
+    }
+
+    public String cluster() {
+        return cluster;
+    }
+
+    /** How many SSH connections this runner has opened so far. */
+    public long connectionsOpened() {
+        return pool.connectionsOpened();
+    }
+
+    @Override
+    public CommandResult execute(List<String> argv) throws IOException {
+        String line = ShellQuoting.commandLine(argv);
+        return pool.withClient(client -> run(client, argv.get(0), line));
+    }
+
+    /** An absolute path for {@code path}; a relative one is taken from the user's home directory. */
+    public String absolutePath(String path) throws IOException {
+        if (path.startsWith("/")) {
+            return path;
+        }
+        return pool.withClient(client -> {
+            try (SFTPClient sftp = client.newSFTPClient()) {
+                return sftp.canonicalize(".") + "/" + path;
+            }
+        });
+    }
+
+    @Override
+    public void writeDirectory(String directory, List<FileToWrite> files) throws IOException {
+        pool.withClient(client -> {
+            try (SFTPClient sftp = client.newSFTPClient()) {
+                sftp.mkdirs(directory);
+                sftp.chmod(directory, PRIVATE_DIRECTORY);
+                for (FileToWrite file : files) {
+                    write(sftp, directory + "/" + file.name(), file);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public byte[] readFrom(String path, long offset, int maxBytes) throws IOException {
+        return pool.withClient(client -> {
+            try (SFTPClient sftp = client.newSFTPClient();
+                    RemoteFile file = sftp.open(path, EnumSet.of(OpenMode.READ))) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                byte[] buffer = new byte[Math.min(maxBytes, 32 * 1024)];
+                while (out.size() < maxBytes) {
+                    int read =
+                            file.read(offset + out.size(), buffer, 0, Math.min(buffer.length, maxBytes - out.size()));
+                    if (read <= 0) {
+                        break;
+                    }
+                    out.write(buffer, 0, read);
+                }
+                return out.toByteArray();
+            } catch (SFTPException failed) {
+                if (failed.getStatusCode() == Response.StatusCode.NO_SUCH_FILE) {
+                    return new byte[0];
+                }
+                throw failed;
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private static void write(SFTPClient sftp, String path, FileToWrite file) throws IOException {
+        int mode = file.executable() ? PRIVATE_PROGRAM : PRIVATE_FILE;
+        FileAttributes attributes =
+                new FileAttributes.Builder().withPermissions(mode).build();
+        try (RemoteFile remote =
+                sftp.open(path, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC), attributes)) {
+            remote.write(0, file.content(), 0, file.content().length);
+        }
+        sftp.chmod(path, mode); // the mode given at open applies only to a file that did not exist yet
+    }
+
+    private CommandResult run(SSHClient client, String program, String line) throws IOException {
+        try (Session session = client.startSession()) {
+            Session.Command command = session.exec(line);
+            AtomicBoolean timedOut = new AtomicBoolean();
+            ScheduledFuture<?> watchdog = timeouts.schedule(
+                    () -> {
+                        timedOut.set(true);
+                        try {
+                            command.close();
+                        } catch (IOException ignored) {
+                            // the channel is gone either way, which is what ends the reads below
+                        }
+                    },
+                    commandTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            try {
+                Future<byte[]> stderr = readers.submit(() -> readAll(command.getErrorStream(), program));
+                byte[] stdout = readAll(command.getInputStream(), program);
+                byte[] errors = stderr.get();
+                command.join(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (timedOut.get()) {
+                    throw new CommandTimeoutException(program, commandTimeout);
+                }
+                Integer status = command.getExitStatus();
+                if (status == null) {
+                    throw new IOException(program + " on cluster '" + cluster + "' ended without an exit status"
+                            + (command.getExitSignal() == null ? "" : " (signal " + command.getExitSignal() + ")"));
+                }
+                return new CommandResult(status, stdout, errors);
+            } catch (IOException | ExecutionException failed) {
+                if (timedOut.get()) {
+                    throw new CommandTimeoutException(program, commandTimeout);
+                }
+                throw failed instanceof IOException io
+                        ? io
+                        : new IOException("reading the output of " + program + " failed", failed.getCause());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while running " + program, interrupted);
+            } finally {
+                watchdog.cancel(false);
+            }
+        }
+    }
+
+    private byte[] readAll(InputStream in, String program) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[16 * 1024];
+        for (int read; (read = in.read(buffer)) > 0; ) {
+            if (out.size() + read > maxOutputBytes) {
+                throw new IOException(program + " wrote more than " + maxOutputBytes + " bytes (gateway.clusters."
+                        + cluster + ".max-command-output)");
+            }
+            out.write(buffer, 0, read);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,321 @@
+package io.slurmgateway.host;
+
+import io.slurmgateway.clusters.ClusterProperties;
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import net.schmizz.keepalive.KeepAliveProvider;
+import net.schmizz.keepalive.KeepAliveRunner;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.DisconnectReason;
+import net.schmizz.sshj.connection.ConnectionException;
+import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
+import net.schmizz.sshj.transport.verification.PromiscuousVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bounded set of SSH connections to one cluster, each carrying several channels at once. A caller waits for a free
+ * channel (up to {@code channel-wait-timeout}) rather than failing; connections open lazily, no faster than
+ * {@code min-connect-interval} apart, and after a failed attempt the next one waits with exponential backoff, during
+ * which callers fail at once instead of piling up.
+ */
+final class SshConnectionPool implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SshConnectionPool.class);
+    private static final int KEEP_ALIVE_MISSES = 3;
+
+    /** Work done with a connected client while holding one channel of it. */
+    interface ClientWork<T> {
+        T run(SSHClient client) throws IOException;
+    }
+
+    private final String cluster;
+    private final ClusterProperties settings;
+    private final DefaultConfig config;
+    private final Semaphore channels;
+    private final PooledConnection[] connections;
+    private final AtomicLong connectionsOpened = new AtomicLong();
+
+    private final Object connectGate = new Object();
+    private long nextConnectAtNanos;
+    private int consecutiveFailures;
+    private long backoffUntilNanos;
+    private IOException lastFailure;
+    private volatile boolean closed;
+
+    SshConnectionPool(String cluster, ClusterProperties settings) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.config = new DefaultConfig();
+        config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+        this.channels = new Semaphore(settings.poolSize() * settings.channelsPerConnection(), true);
+        this.connections = new PooledConnection[settings.poolSize()];
+        for (int i = 0; i < connections.length; i++) {
+            connections[i] = new PooledConnection();
+        }
+    }
+
+    /** Runs {@code work} on one channel's worth of a connected client; waits for a free channel if all are busy. */
+    <T> T withClient(ClientWork<T> work) throws IOException {
+        acquireChannel();
+        PooledConnection connection = reserve();
+        try {
+            SSHClient client = connection.connected();
+            try {
+                return work.run(client);
+            } catch (TransportException | ConnectionException broken) {
+                if (!client.isConnected()) {
+                    connection.discard(client);
+                }
+                throw broken;
+            }
+        } finally {
+            connection.release();
+            channels.release();
+        }
+    }
+
+    /** How many connections this pool has opened since it was created. */
+    long connectionsOpened() {
+        return connectionsOpened.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (PooledConnection connection : connections) {
+            connection.close();
+        }
+    }
+
+    private void acquireChannel() throws IOException {
+        try {
+            if (!channels.tryAcquire(settings.channelWaitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("no free SSH channel to cluster '" + cluster + "' within "
+                        + settings.channelWaitTimeout().toMillis() + " ms (all "
+                        + settings.poolSize() * settings.channelsPerConnection() + " busy)");
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for an SSH channel", interrupted);
+        }
+    }
+
+    /** Picks the connection for a new channel: a connected one with room, the least busy first; else an idle slot. */
+    private synchronized PooledConnection reserve() {
+        PooledConnection best = null;
+        for (PooledConnection candidate : connections) {
+            if (candidate.inUse < settings.channelsPerConnection()
+                    && candidate.isConnected()
+                    && (best == null || candidate.inUse < best.inUse)) {
+                best = candidate;
+            }
+        }
+        if (best == null) {
+            for (PooledConnection candidate : connections) {
+                if (candidate.inUse < settings.channelsPerConnection()) {
+                    best = candidate;
+                    break;
+                }
+            }
+        }
+        // the semaphore holds no more permits than the slots have channels, so one always has room
+        best.inUse++;
+        return best;
+    }
+
+    private synchronized void released(PooledConnection connection) {
+        connection.inUse--;
+    }
+
+    /** A connection to the login node, and the one to the jump host it goes through, if any. */
+    private record Connected(SSHClient client, SSHClient jump) {
+        void close() {
+            closeQuietly(client);
+            closeQuietly(jump);
+        }
+    }
+
+    private Connected open() throws IOException {
+        if (closed) {
+            throw new IOException("the SSH pool of cluster '" + cluster + "' is closed");
+        }
+        waitForConnectTurn();
+        try {
+            Connected connected = connect();
+            synchronized (connectGate) {
+                consecutiveFailures = 0;
+            }
+            connectionsOpened.incrementAndGet();
+            return connected;
+        } catch (IOException failed) {
+            synchronized (connectGate) {
+                consecutiveFailures++;
+                long backoff = backoff(consecutiveFailures).toNanos();
+                backoffUntilNanos = System.nanoTime() + backoff;
+                lastFailure = failed;
+                log.warn(
+                        "connecting to cluster '{}' failed ({} in a row); next attempt in {} ms: {}",
+                        cluster,
+                        consecutiveFailures,
+                        TimeUnit.NANOSECONDS.toMillis(backoff),
+                        failed.getMessage());
+            }
+            throw failed;
+        }
+    }
+
+    /** Spaces connection attempts out; during a backoff after failures, fails at once with the last failure. */
+    private void waitForConnectTurn() throws IOException {
+        synchronized (connectGate) {
+            long now = System.nanoTime();
+            if (now < backoffUntilNanos) {
+                throw new IOException(
+                        "cluster '" + cluster + "' is unreachable; next connection attempt in "
+                                + TimeUnit.NANOSECONDS.toMillis(backoffUntilNanos - now) + " ms (last failure: "
+                                + lastFailure.getMessage() + ")",
+                        lastFailure);
+            }
+            long waitNanos = nextConnectAtNanos - now;
+            nextConnectAtNanos = Math.max(now, nextConnectAtNanos)
+                    + settings.minConnectInterval().toNanos();
+            if (waitNanos > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(waitNanos);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting to connect", interrupted);
+                }
+            }
+        }
+    }
+
+    private Duration backoff(int failures) {
+        Duration delay = settings.reconnectBackoff().multipliedBy(1L << Math.min(failures - 1, 20));
+        return delay.compareTo(settings.maxReconnectBackoff()) > 0 ? settings.maxReconnectBackoff() : delay;
+    }
+
+    private Connected connect() throws IOException {
+        ClusterProperties.JumpHost jump = settings.jumpHost();
+        SSHClient jumpClient = null;
+        SSHClient client = new SSHClient(config);
+        try {
+            client.setConnectTimeout((int) settings.connectTimeout().toMillis());
+            verifyHostKeys(client, settings.knownHosts(), settings.hostKeyFingerprint(), settings.acceptAnyHostKey());
+            if (jump == null) {
+                client.connect(settings.host(), settings.port());
+            } else {
+                jumpClient = new SSHClient(config);
+                jumpClient.setConnectTimeout((int) settings.connectTimeout().toMillis());
+                verifyHostKeys(jumpClient, jump.knownHosts(), jump.hostKeyFingerprint(), false);
+                jumpClient.connect(jump.host(), jump.port());
+                jumpClient.authPublickey(
+                        jump.user(), jumpClient.loadKeys(jump.privateKey().toString()));
+                client.connectVia(jumpClient.newDirectConnection(settings.host(), settings.port()));
+            }
+            client.authPublickey(
+                    settings.user(), client.loadKeys(settings.privateKey().toString()));
+            KeepAliveRunner keepAlive = (KeepAliveRunner) client.getConnection().getKeepAlive();
+            keepAlive.setKeepAliveInterval(
+                    (int) Math.max(1, settings.keepAlive().toSeconds()));
+            keepAlive.setMaxAliveCount(KEEP_ALIVE_MISSES);
+            log.info(
+                    "connected to cluster '{}' at {}@{}:{}",
+                    cluster,
+                    settings.user(),
+                    settings.host(),
+                    settings.port());
+            return new Connected(client, jumpClient);
+        } catch (TransportException rejected) {
+            closeQuietly(client);
+            closeQuietly(jumpClient);
+            if (rejected.getDisconnectReason() == DisconnectReason.HOST_KEY_NOT_VERIFIABLE) {
+                throw new HostKeyRejectedException(
+                        "refusing to talk to cluster '" + cluster + "': the host key of " + settings.host() + ":"
+                                + settings.port() + " (or its jump host) is not the configured one ("
+                                + rejected.getMessage() + "). If the key was changed on purpose, update "
+                                + "gateway.clusters." + cluster + ".known-hosts or .host-key-fingerprint",
+                        rejected);
+            }
+            throw rejected;
+        } catch (IOException | RuntimeException failed) {
+            closeQuietly(client);
+            closeQuietly(jumpClient);
+            throw failed;
+        }
+    }
+
+    private void verifyHostKeys(SSHClient client, java.nio.file.Path knownHosts, String fingerprint, boolean acceptAny)
+            throws IOException {
+        if (knownHosts != null) {
+            client.addHostKeyVerifier(new OpenSSHKnownHosts(new File(knownHosts.toString())));
+        } else if (fingerprint != null) {
+            client.addHostKeyVerifier(fingerprint);
+        } else if (acceptAny) {
+            log.warn(
+                    "gateway.clusters.{}.accept-any-host-key=true: the host key of {} is NOT verified",
+                    cluster,
+                    settings.host());
+            client.addHostKeyVerifier(new PromiscuousVerifier());
+        }
+    }
+
+    private static void closeQuietly(SSHClient client) {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (IOException | RuntimeException ignored) {
+                // closing a connection that is already broken
+            }
+        }
+    }
+
+    /** One slot of the pool: a connection (or none yet) and how many channels use it. */
+    private final class PooledConnection {
+
+        /** Guarded by the pool's monitor. */
+        private int inUse;
+
+        /** Read without this slot's lock, so that choosing a slot never waits for one that is connecting. */
+        private volatile Connected connection;
+
+        boolean isConnected() {
+            Connected current = connection;
+            return current != null
+                    && current.client().isConnected()
+                    && current.client().isAuthenticated();
+        }
+
+        /** The connected client, connecting first when there is none or it broke. */
+        synchronized SSHClient connected() throws IOException {
+            if (!isConnected()) {
+                close();
+                connection = open();
+            }
+            return connection.client();
+        }
+
+        synchronized void discard(SSHClient broken) {
+            if (connection != null && connection.client() == broken) {
+                close();
+            }
+        }
+
+        void release() {
+            released(this);
+        }
+
+        synchronized void close() {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.slurmgateway.host;
+
+import io.slurmgateway.clusters.ClusterProperties;
+import io.slurmgateway.clusters.ClusterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/** One {@link SshCommandRunner} per configured cluster; each connects on its first use, not at startup. */
+@Component
+public class SshHosts implements DisposableBean {
+
+    private final ClusterRegistry clusters;
+    private final Map<String, SshCommandRunner> runners = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timeouts =
+            Executors.newSingleThreadScheduledExecutor(daemonThreads("ssh-command-timeout"));
+    private final ExecutorService readers = Executors.newCachedThreadPool(daemonThreads("ssh-stderr-reader"));
+
+    SshHosts(ClusterRegistry clusters) {
+        this.clusters = clusters;
+    }
+
+    /** The runner of a configured cluster. */
+    public SshCommandRunner of(String cluster) {
+        return runners.computeIfAbsent(cluster, name -> {
+            ClusterProperties settings = clusters.find(name)
+                    .orElseThrow(() -> new IllegalArgumentException("no cluster '" + name + "' is configured"));
+            return new SshCommandRunner(name, settings, timeouts, readers);
+        });
+    }
+
+    @Override
+    public void destroy() {
+        runners.values().forEach(SshCommandRunner::close);
+        timeouts.shutdownNow();
+        readers.shutdownNow();
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,228 @@
+package io.slurmgateway.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.slurmgateway.clusters.ClusterProperties;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/** The SSH host against a real SSH server (embedded Apache MINA SSHD): pooling, waiting, reconnecting, timeouts. */
+class SshCommandRunnerTest {
+
+    @TempDir
+    Path directory;
+
+    private final KeyPair hostKey = TestSshServer.newHostKey();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor();
+    private final ExecutorService readers = Executors.newCachedThreadPool();
+    private Path clientKey;
+    private TestSshServer server;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        clientKey = TestSshServer.clientKey(directory);
+        server = TestSshServer.start(0, hostKey, Path.of(clientKey + ".pub"));
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (AutoCloseable closeable : toClose) {
+            closeable.close();
+        }
+        server.close();
+        timeouts.shutdownNow();
+        readers.shutdownNow();
+    }
+
+    @Test
+    void commandsShareOnePooledConnection() throws Exception {
+        SshCommandRunner runner = runner(Map.of());
+        for (int i = 0; i < 20; i++) {
+            CommandResult result = runner.execute(List.of("echo", "call " + i));
+            assertThat(result.exitStatus()).isZero();
+            assertThat(result.stdoutText()).isEqualTo("call " + i + "\n");
+        }
+        assertThat(runner.connectionsOpened()).isEqualTo(1);
+        assertThat(server.sessionsCreated).hasValue(1);
+    }
+
+    @Test
+    void argumentsArriveVerbatimAndNeverRunAsShellText() throws Exception {
+        SshCommandRunner runner = runner(Map.of());
+        Path canary = directory.resolve("canary");
+        List<String> hostile = List.of(
+                "'; touch " + canary + "; '",
+                "$(touch " + canary + ")",
+                "`touch " + canary + "`",
+                "a\nb; touch " + canary,
+                "\\'\"$HOME\"",
+                "* ? [a-z] ~ !! & | > <",
+                "");
+        for (String value : hostile) {
+            CommandResult result = runner.execute(List.of("printf", "%s", value));
+            assertThat(result.stdoutText()).isEqualTo(value);
+        }
+        assertThat(canary).doesNotExist();
+    }
+
+    @Test
+    void failingCommandsReportStatusAndStderr() throws Exception {
+        CommandResult result = runner(Map.of()).execute(List.of("sh", "-c", "echo oops >&2; exit 3"));
+        assertThat(result.exitStatus()).isEqualTo(3);
+        assertThat(result.stderrText()).isEqualTo("oops");
+    }
+
+    @Test
+    void moreConcurrentCommandsThanChannelsWaitInsteadOfFailing() throws Exception {
+        SshCommandRunner runner = runner(Map.of("pool-size", "1", "channels-per-connection", "2"));
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<CommandResult>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(callers.submit(() -> runner.execute(List.of("sh", "-c", "sleep 0.3; echo done"))));
+            }
+            for (Future<CommandResult> call : calls) {
+                assertThat(call.get().stdoutText()).isEqualTo("done\n");
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(server.mostOpenChannels.get()).isEqualTo(2);
+        assertThat(runner.connectionsOpened()).isEqualTo(1);
+    }
+
+    @Test
+    void channelsSpreadOverThePoolsConnections() throws Exception {
+        SshCommandRunner runner = runner(Map.of("pool-size", "2", "channels-per-connection", "2"));
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<CommandResult>> calls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(callers.submit(() -> runner.execute(List.of("sh", "-c", "sleep 0.5; echo done"))));
+            }
+            for (Future<CommandResult> call : calls) {
+                assertThat(call.get().exitStatus()).isZero();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(server.mostOpenChannels.get()).isEqualTo(4);
+        assertThat(runner.connectionsOpened()).isEqualTo(2);
+    }
+
+    @Test
+    void reconnectsAfterTheServerRestarts() throws Exception {
+        SshCommandRunner runner = runner(Map.of("reconnect-backoff", "100ms", "max-reconnect-backoff", "200ms"));
+        assertThat(runner.execute(List.of("echo", "before")).stdoutText()).isEqualTo("before\n");
+        int port = server.port();
+        server.close();
+        server = TestSshServer.start(port, hostKey, Path.of(clientKey + ".pub"));
+
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> assertThat(
+                        runner.execute(List.of("echo", "after")).stdoutText())
+                .isEqualTo("after\n"));
+        assertThat(runner.connectionsOpened()).isEqualTo(2);
+    }
+
+    @Test
+    void aChangedHostKeyIsRefusedWithAClearError() throws Exception {
+        SshCommandRunner runner = runner(Map.of());
+        int port = server.port();
+        server.close();
+        server = TestSshServer.start(port, TestSshServer.newHostKey(), Path.of(clientKey + ".pub"));
+
+        assertThatThrownBy(() -> runner.execute(List.of("echo", "hello")))
+                .isInstanceOf(HostKeyRejectedException.class)
+                .hasMessageContaining("refusing to talk to cluster 'test'")
+                .hasMessageContaining("is not the configured one")
+                .hasMessageContaining("gateway.clusters.test.known-hosts");
+        assertThat(server.openChannels).hasValue(0);
+    }
+
+    @Test
+    void aPinnedFingerprintIsCheckedToo() throws Exception {
+        String wrong = "SHA256:" + "A".repeat(43);
+        SshCommandRunner runner = runner(Map.of("host-key-fingerprint", wrong), false);
+        assertThatThrownBy(() -> runner.execute(List.of("true"))).isInstanceOf(HostKeyRejectedException.class);
+    }
+
+    @Test
+    void aHungCommandTimesOutAndThePoolStaysUsable() throws Exception {
+        SshCommandRunner runner = runner(Map.of("command-timeout", "1s"));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> runner.execute(List.of("sleep", "30")))
+                .isInstanceOf(CommandTimeoutException.class)
+                .hasMessageContaining("did not finish within 1000 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        assertThat(runner.execute(List.of("echo", "still here")).stdoutText()).isEqualTo("still here\n");
+    }
+
+    @Test
+    void filesTravelBySftpPrivatelyAndAreReadFromAnOffset() throws Exception {
+        SshCommandRunner runner = runner(Map.of());
+        Path runDirectory = directory.resolve("work/run-1");
+        runner.writeDirectory(
+                runDirectory.toString(),
+                List.of(
+                        new FileToWrite("job.sh", "#!/bin/bash\necho hi\n".getBytes(StandardCharsets.UTF_8), true),
+                        new FileToWrite("data", "0123456789".getBytes(StandardCharsets.UTF_8), false)));
+
+        assertThat(Files.readString(runDirectory.resolve("job.sh"))).isEqualTo("#!/bin/bash\necho hi\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDirectory)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDirectory.resolve("job.sh"))))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDirectory.resolve("data"))))
+                .isEqualTo("rw-------");
+        assertThat(new String(runner.readFrom(runDirectory.resolve("data").toString(), 4, 3), StandardCharsets.UTF_8))
+                .isEqualTo("456");
+        assertThat(runner.readFrom(runDirectory.resolve("absent").toString(), 0, 10))
+                .isEmpty();
+    }
+
+    private SshCommandRunner runner(Map<String, String> overrides) throws Exception {
+        return runner(overrides, true);
+    }
+
+    private SshCommandRunner runner(Map<String, String> overrides, boolean withKnownHosts) throws Exception {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("c.host", "127.0.0.1");
+        settings.put("c.port", String.valueOf(server.port()));
+        settings.put("c.user", System.getProperty("user.name"));
+        settings.put("c.private-key", clientKey.toString());
+        if (withKnownHosts) {
+            settings.put(
+                    "c.known-hosts",
+                    TestSshServer.knownHosts(directory, server.port(), hostKey).toString());
+        }
+        settings.put("c.min-connect-interval", "0s");
+        overrides.forEach((key, value) -> settings.put("c." + key, value));
+        ClusterProperties cluster = new Binder(new MapConfigurationPropertySource(settings))
+                .bind("c", ClusterProperties.class)
+                .get();
+        SshCommandRunner runner = new SshCommandRunner("test", cluster, timeouts, readers);
+        toClose.add(runner);
+        return runner;
+    }
+}
