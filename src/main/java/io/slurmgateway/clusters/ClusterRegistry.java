@@ -10,7 +10,7 @@ public class ClusterRegistry {
 
     private final ClustersProperties properties;
 
-    ClusterRegistry(ClustersProperties properties) {
+    public ClusterRegistry(ClustersProperties properties) {
         this.properties = properties;
     }
 

@@ -117,7 +117,7 @@ class DirectScheduler implements SmartLifecycle {
             executor.recover().forEach(run -> watched.put(run.id(), run));
         } catch (IOException | RuntimeException failed) {
             log.error("recovering this instance's local runs failed; they are retried at the next start", failed);
-            metrics.stepFailed("recover");
+            metrics.stepFailed("direct", "recover");
         } catch (InterruptedException interrupted) {
             return;
         }
@@ -158,7 +158,7 @@ class DirectScheduler implements SmartLifecycle {
                 }
             } catch (IOException | RuntimeException failed) {
                 log.warn("watching run {} failed; retrying next tick", run.id(), failed);
-                metrics.stepFailed("watch");
+                metrics.stepFailed("direct", "watch");
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 return;
@@ -180,7 +180,7 @@ class DirectScheduler implements SmartLifecycle {
         } catch (RuntimeException failed) {
             log.error("{} step failed", name, failed);
         }
-        metrics.stepFailed(name);
+        metrics.stepFailed("direct", name);
         return false;
     }
 

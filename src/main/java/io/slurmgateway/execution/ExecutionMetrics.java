@@ -14,11 +14,14 @@ class ExecutionMetrics {
         this.registry = registry;
     }
 
-    /** A scheduler step failed; {@code step} is one of a fixed set (stage, start, watch, recover). */
-    void stepFailed(String step) {
+    /**
+     * A scheduler step failed; {@code scheduler} is {@code direct} or {@code slurm:<cluster>}, {@code step} one of a
+     * fixed set (stage, start, watch, recover, submit, poll, logs, cancel).
+     */
+    void stepFailed(String scheduler, String step) {
         Counter.builder("gateway.scheduler.errors")
                 .description("Scheduler steps that failed and were retried on the next tick")
-                .tag("scheduler", "direct")
+                .tag("scheduler", scheduler)
                 .tag("step", step)
                 .register(registry)
                 .increment();

@@ -41,12 +41,17 @@ public record RunSpec(
         resources = resources == null ? Resources.NONE : resources;
     }
 
-    /** The spec with the mode and launcher filled in where the client left them out. */
-    public RunSpec withDefaults(String defaultMode) {
+    /**
+     * The spec with the mode, cluster and launcher filled in where the client left them out.
+     *
+     * @param defaultCluster the cluster of a Slurm run that names none; null when there is no default
+     */
+    public RunSpec withDefaults(String defaultMode, String defaultCluster) {
+        String effectiveMode = mode == null ? defaultMode : mode;
         return new RunSpec(
                 asset,
-                mode == null ? defaultMode : mode,
-                cluster,
+                effectiveMode,
+                cluster == null && "slurm".equals(effectiveMode) ? defaultCluster : cluster,
                 launcher == null ? DEFAULT_LAUNCHER : launcher,
                 launcherOptions,
                 payload,

@@ -36,6 +36,11 @@ public class Run extends AbstractAggregateRoot<Run> {
 
     private String reason;
     private String slurmJobId;
+
+    /** Slurm's own state and reason for the job, as last polled, e.g. OUT_OF_MEMORY or PENDING (Resources). */
+    private String slurmState;
+
+    private String slurmReason;
     private Integer exitCode;
     private String idempotencyKey;
 
@@ -105,6 +110,28 @@ public class Run extends AbstractAggregateRoot<Run> {
     void markStarting(String owner, Instant now) {
         this.owner = owner;
         moveTo(RunState.RUNNING, "process starting", now);
+    }
+
+    void recordSubmission(String cluster, String jobId, Instant now) {
+        this.slurmJobId = jobId;
+        moveTo(RunState.QUEUED, "submitted to cluster '" + cluster + "' as Slurm job " + jobId, now);
+    }
+
+    /**
+     * Records what Slurm says about the job and follows it to the run state it maps to, when that is a legal move.
+     *
+     * @param next the run state the Slurm state maps to; null when it maps to none
+     */
+    void observeSlurm(RunState next, String rawState, String rawReason, String description, Instant now) {
+        this.slurmState = truncate(rawState, 32);
+        this.slurmReason = truncate(rawReason, 255);
+        if (next != null && next != state && !next.isTerminal() && state.canMoveTo(next)) {
+            moveTo(next, description, now);
+        }
+    }
+
+    private static String truncate(String text, int length) {
+        return text == null || text.length() <= length ? text : text.substring(0, length);
     }
 
     void recordProcess(long pid, Instant processStartedAt) {
@@ -206,6 +233,14 @@ public class Run extends AbstractAggregateRoot<Run> {
 
     public String getSlurmJobId() {
         return slurmJobId;
+    }
+
+    public String getSlurmState() {
+        return slurmState;
+    }
+
+    public String getSlurmReason() {
+        return slurmReason;
     }
 
     public Integer getExitCode() {

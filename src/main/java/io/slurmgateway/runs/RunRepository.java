@@ -25,6 +25,15 @@ interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecut
             nativeQuery = true)
     List<Run> lockOldestOwned(String state, String mode, String owner, int limit);
 
+    @Query(
+            value = "SELECT * FROM run WHERE state = 'ACCEPTED' AND mode = 'slurm' AND cluster = :cluster"
+                    + " ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED",
+            nativeQuery = true)
+    List<Run> lockOldestAcceptedOnCluster(String cluster, int limit);
+
+    List<Run> findByOwnerAndModeAndClusterAndStateIn(
+            String owner, String mode, String cluster, Collection<RunState> states);
+
     List<Run> findByOwnerAndModeAndStateIn(String owner, String mode, Collection<RunState> states);
 
     @Query("select r.id from Run r where r.id in :ids and r.cancelRequested = true")

@@ -1,5 +1,6 @@
 package io.slurmgateway.runs;
 
+import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.launch.SpecViolation;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ public class RunService {
     private final Clock clock;
     private final TransactionTemplate transaction;
     private final ConflictRetry retry;
+    private final ClusterRegistry clusters;
 
     RunService(
             RunRepository runs,
@@ -43,7 +45,9 @@ public class RunService {
             JsonMapper json,
             Clock clock,
             PlatformTransactionManager transactionManager,
-            ConflictRetry retry) {
+            ConflictRetry retry,
+            ClusterRegistry clusters) {
+        this.clusters = clusters;
         this.runs = runs;
         this.events = events;
         this.validator = validator;
@@ -65,7 +69,8 @@ public class RunService {
      * the first run and stores nothing; the same key with a different request is a conflict.
      */
     public Created create(RunSpec requested, String idempotencyKey) {
-        RunSpec spec = requested.withDefaults(properties.defaultMode());
+        RunSpec spec = requested.withDefaults(
+                properties.defaultMode(), clusters.defaultCluster().orElse(null));
         List<SpecViolation> violations = validator.violations(spec);
         if (!violations.isEmpty()) {
             throw new InvalidRunSpecException(violations);

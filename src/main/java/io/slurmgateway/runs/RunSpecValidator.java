@@ -1,5 +1,6 @@
 package io.slurmgateway.runs;
 
+import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.launch.Launcher;
 import io.slurmgateway.launch.LauncherRegistry;
 import io.slurmgateway.launch.RunSpec;
@@ -55,10 +56,12 @@ class RunSpecValidator {
 
     private final LauncherRegistry launchers;
     private final RunsProperties limits;
+    private final ClusterRegistry clusters;
 
-    RunSpecValidator(LauncherRegistry launchers, RunsProperties limits) {
+    RunSpecValidator(LauncherRegistry launchers, RunsProperties limits, ClusterRegistry clusters) {
         this.launchers = launchers;
         this.limits = limits;
+        this.clusters = clusters;
     }
 
     /** Problems with a spec whose defaults are already applied; empty when it may be accepted. */
@@ -98,7 +101,15 @@ class RunSpecValidator {
 
     private void checkModeAndCluster(RunSpec spec, List<SpecViolation> found) {
         if (RunMode.SLURM.equals(spec.mode())) {
-            found.add(new SpecViolation("mode", "'slurm' is not available: this gateway has no cluster configured"));
+            List<String> names = clusters.names();
+            if (names.isEmpty()) {
+                found.add(
+                        new SpecViolation("mode", "'slurm' is not available: this gateway has no cluster configured"));
+            } else if (spec.cluster() == null) {
+                found.add(new SpecViolation("cluster", "is required for Slurm runs: one of " + names));
+            } else if (!names.contains(spec.cluster())) {
+                found.add(new SpecViolation("cluster", "must be one of " + names));
+            }
         } else if (!RunMode.LOCAL.equals(spec.mode())) {
             found.add(new SpecViolation("mode", "must be 'local' or 'slurm'"));
         } else if (!limits.localModeEnabled()) {

@@ -57,6 +57,54 @@ public class RunWorkQueue {
         return runs.saveAllAndFlush(claimed);
     }
 
+    /** Moves up to {@code limit} of the oldest accepted Slurm runs of a cluster to STAGING, owned by {@code owner}. */
+    @Transactional
+    public List<Run> claimForSubmission(String cluster, String owner, int limit) {
+        List<Run> claimed = runs.lockOldestAcceptedOnCluster(cluster, limit);
+        Instant now = clock.instant();
+        claimed.forEach(run -> run.startStaging(owner, now));
+        return runs.saveAllAndFlush(claimed);
+    }
+
+    /**
+     * Records the Slurm job of a run being submitted.
+     *
+     * @return false when the run ended meanwhile (it was cancelled while being staged): the job must be cancelled
+     */
+    public boolean recordSubmitted(UUID id, String cluster, String jobId) {
+        return update(id, run -> {
+            if (run.getState() != RunState.STAGING) {
+                return false;
+            }
+            run.recordSubmission(cluster, jobId, clock.instant());
+            return true;
+        });
+    }
+
+    /** Records what Slurm says about a run's job, and moves the run between QUEUED and RUNNING accordingly. */
+    public void observeSlurm(UUID id, RunState next, String rawState, String rawReason, String description) {
+        update(id, run -> {
+            run.observeSlurm(next, rawState, rawReason, description, clock.instant());
+            return null;
+        });
+    }
+
+    /** Ends a Slurm run with the outcome its job's final state maps to, keeping Slurm's raw state. */
+    public void finishSlurm(
+            UUID id, RunState outcome, Integer exitCode, String rawState, String rawReason, String description) {
+        update(id, run -> {
+            run.observeSlurm(null, rawState, rawReason, description, clock.instant());
+            run.finish(outcome, exitCode, description, clock.instant());
+            return null;
+        });
+    }
+
+    /** Slurm runs of a cluster that {@code owner} submitted or was submitting, in the given states. */
+    @Transactional(readOnly = true)
+    public List<Run> ownedOnCluster(String owner, String cluster, Collection<RunState> states) {
+        return runs.findByOwnerAndModeAndClusterAndStateIn(owner, RunMode.SLURM, cluster, states);
+    }
+
     /**
      * Records that a staged run waits for its turn.
      *

@@ -2,12 +2,15 @@ package io.slurmgateway.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.slurmgateway.clusters.ClusterRegistry;
+import io.slurmgateway.clusters.ClustersProperties;
 import io.slurmgateway.launch.JobScript;
 import io.slurmgateway.launch.Launcher;
 import io.slurmgateway.launch.LauncherRegistry;
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.launch.SpecViolation;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -52,7 +55,10 @@ class RunSpecValidatorTest {
                 DataSize.ofKilobytes(32),
                 128,
                 DataSize.ofKilobytes(32));
-        return new RunSpecValidator(new LauncherRegistry(List.of(new AcceptingLauncher())), properties);
+        return new RunSpecValidator(
+                new LauncherRegistry(List.of(new AcceptingLauncher())),
+                properties,
+                new ClusterRegistry(new ClustersProperties(Map.of())));
     }
 
     /** A launcher that takes any options, so these tests see only the validator's own rules. */

@@ -1,0 +1,91 @@
+package io.slurmgateway.execution;
+
+import io.slurmgateway.runs.LogStream;
+import io.slurmgateway.runs.RunState;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** A submitted Slurm run that a cluster worker follows: its job, what was last seen of it, and its log offsets. */
+final class ActiveJob {
+
+    private final UUID runId;
+    private final String jobId;
+    private final String directory;
+    private RunState runState;
+    private String slurmState;
+    private String slurmReason;
+    private boolean cancelSent;
+    private Ending ending;
+    private final Map<LogStream, Long> copied = new EnumMap<>(LogStream.class);
+    private final Set<LogStream> limitNoted = EnumSet.noneOf(LogStream.class);
+
+    /** The final state Slurm reported; the run is finished once its output is copied. */
+    record Ending(RunState outcome, Integer exitCode, String slurmState, String slurmReason, String description) {}
+
+    ActiveJob(UUID runId, String jobId, String directory, RunState runState) {
+        this.runId = runId;
+        this.jobId = jobId;
+        this.directory = directory;
+        this.runState = runState;
+    }
+
+    UUID runId() {
+        return runId;
+    }
+
+    String jobId() {
+        return jobId;
+    }
+
+    String directory() {
+        return directory;
+    }
+
+    RunState runState() {
+        return runState;
+    }
+
+    boolean hasChanged(RunState next, String state, String reason) {
+        return next != runState || !state.equals(slurmState) || !reason.equals(slurmReason);
+    }
+
+    void seen(RunState next, String state, String reason) {
+        this.runState = next;
+        this.slurmState = state;
+        this.slurmReason = reason;
+    }
+
+    boolean producesOutput() {
+        return runState == RunState.RUNNING || ending != null;
+    }
+
+    boolean markCancelSent() {
+        boolean first = !cancelSent;
+        cancelSent = true;
+        return first;
+    }
+
+    Ending ending() {
+        return ending;
+    }
+
+    void end(Ending ending) {
+        this.ending = ending;
+    }
+
+    long copied(LogStream stream) {
+        return copied.getOrDefault(stream, 0L);
+    }
+
+    void copied(LogStream stream, long upTo) {
+        copied.put(stream, upTo);
+    }
+
+    /** @return true the first time only */
+    boolean markLogLimitReached(LogStream stream) {
+        return limitNoted.add(stream);
+    }
+}

@@ -1,0 +1,263 @@
+package io.slurmgateway.execution;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.slurmgateway.clusters.ClusterProperties;
+import io.slurmgateway.runs.Run;
+import io.slurmgateway.runs.RunState;
+import io.slurmgateway.runs.RunWorkQueue;
+import io.slurmgateway.slurm.SlurmClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.dao.ConcurrencyFailureException;
+
+/**
+ * Everything the gateway does on one cluster, on one thread, tick by tick: submit accepted runs, retry uncertain
+ * submissions, send cancels, poll the active jobs (one squeue), copy their output (one read), and finish the ended
+ * ones once their output is stored. A tick waits for the cluster's poll interval or until a new run wakes it.
+ */
+final class ClusterWorker implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterWorker.class);
+
+    private final String cluster;
+    private final ClusterProperties settings;
+    private final String owner;
+    private final int submitBatchSize;
+    private final SlurmClient slurm;
+    private final SlurmSubmitter submitter;
+    private final SlurmJobTracker tracker;
+    private final RemoteLogTailer tailer;
+    private final RunWorkQueue queue;
+    private final ExecutionMetrics metrics;
+    private final MeterRegistry meters;
+    private final Map<UUID, ActiveJob> active = new LinkedHashMap<>();
+    private final Map<UUID, Retry> retries = new LinkedHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeUp = lock.newCondition();
+    private boolean wakeUpRequested;
+    private volatile boolean running = true;
+
+    /** A submission to try again: the run, how many attempts it had, and when the next is due. */
+    private record Retry(Run run, int attempts, long dueAtNanos) {}
+
+    ClusterWorker(
+            String cluster,
+            ClusterProperties settings,
+            String owner,
+            int submitBatchSize,
+            SlurmClient slurm,
+            SlurmSubmitter submitter,
+            SlurmJobTracker tracker,
+            RemoteLogTailer tailer,
+            RunWorkQueue queue,
+            ExecutionMetrics metrics,
+            MeterRegistry meters) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.owner = owner;
+        this.submitBatchSize = submitBatchSize;
+        this.slurm = slurm;
+        this.submitter = submitter;
+        this.tracker = tracker;
+        this.tailer = tailer;
+        this.queue = queue;
+        this.metrics = metrics;
+        this.meters = meters;
+    }
+
+    @Override
+    public void run() {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster)) {
+            boolean recovered = false;
+            while (running) {
+                if (!recovered) {
+                    recovered = step("recover", this::recover);
+                }
+                if (recovered) {
+                    tick();
+                }
+                awaitWork();
+            }
+        }
+    }
+
+    void stop() {
+        running = false;
+        wake();
+    }
+
+    void wake() {
+        lock.lock();
+        try {
+            wakeUpRequested = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One pass; the worker thread calls it. */
+    void tick() {
+        step("submit", this::submitAccepted);
+        step("submit", this::retryDue);
+        if (!active.isEmpty()) {
+            step("cancel", this::sendCancels);
+            step("poll", this::poll);
+        }
+    }
+
+    /** Takes over the runs this instance was submitting or following on this cluster before it stopped. */
+    private void recover() throws IOException {
+        for (Run run :
+                queue.ownedOnCluster(owner, cluster, List.of(RunState.STAGING, RunState.QUEUED, RunState.RUNNING))) {
+            if (run.getState() == RunState.STAGING) {
+                retries.put(run.getId(), new Retry(run, 0, System.nanoTime()));
+            } else {
+                ActiveJob job =
+                        new ActiveJob(run.getId(), run.getSlurmJobId(), submitter.directoryOf(run), run.getState());
+                tailer.resume(job);
+                active.put(run.getId(), job);
+            }
+        }
+        if (!active.isEmpty() || !retries.isEmpty()) {
+            log.info(
+                    "cluster '{}': following {} job(s) again, {} submission(s) to check",
+                    cluster,
+                    active.size(),
+                    retries.size());
+        }
+    }
+
+    private void submitAccepted() {
+        for (Run run : queue.claimForSubmission(cluster, owner, submitBatchSize)) {
+            attempt(run, 1, false);
+        }
+    }
+
+    private void retryDue() {
+        long now = System.nanoTime();
+        for (Retry retry : List.copyOf(retries.values())) {
+            if (retry.dueAtNanos() - now <= 0) {
+                retries.remove(retry.run().getId());
+                attempt(retry.run(), retry.attempts() + 1, true);
+            }
+        }
+    }
+
+    private void attempt(Run run, int attempt, boolean mayExist) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("runId", run.getId().toString())) {
+            SlurmSubmitter.Attempt outcome = submitter.submit(run, mayExist, attempt >= settings.submitAttempts());
+            if (outcome instanceof SlurmSubmitter.Attempt.Active started) {
+                active.put(run.getId(), started.job());
+            } else if (outcome instanceof SlurmSubmitter.Attempt.RetryLater) {
+                Duration backoff = settings.submitRetryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10));
+                retries.put(run.getId(), new Retry(run, attempt, System.nanoTime() + backoff.toNanos()));
+            }
+        } catch (RuntimeException failed) {
+            // a database failure after an uncertain step: check by name before anything is submitted again
+            log.warn("submitting run {} failed; it is checked again: {}", run.getId(), failed.getMessage());
+            retries.put(
+                    run.getId(),
+                    new Retry(
+                            run,
+                            attempt,
+                            System.nanoTime() + settings.submitRetryBackoff().toNanos()));
+            metrics.stepFailed("slurm:" + cluster, "submit");
+        }
+    }
+
+    private void sendCancels() throws IOException {
+        Set<UUID> requested = queue.cancelRequested(active.keySet());
+        List<ActiveJob> toCancel = new ArrayList<>();
+        for (UUID runId : requested) {
+            ActiveJob job = active.get(runId);
+            if (job.ending() == null && job.markCancelSent()) {
+                toCancel.add(job);
+            }
+        }
+        if (!toCancel.isEmpty()) {
+            slurm.cancel(toCancel.stream().map(ActiveJob::jobId).toList());
+            toCancel.forEach(job -> queue.note(job.runId(), "scancel sent for Slurm job " + job.jobId()));
+        }
+    }
+
+    private void poll() throws IOException {
+        List<ActiveJob> following =
+                active.values().stream().filter(job -> job.ending() == null).toList();
+        if (!following.isEmpty()) {
+            meters.counter("gateway.slurm.poll.ticks", "cluster", cluster).increment();
+            SlurmJobTracker.Findings findings = tracker.poll(slurm, following);
+            tracker.record(findings.moves());
+        }
+        List<ActiveJob> producing =
+                active.values().stream().filter(ActiveJob::producesOutput).toList();
+        if (producing.isEmpty()) {
+            return;
+        }
+        Set<UUID> caughtUp = tailer.copyNew(slurm, producing);
+        for (Iterator<ActiveJob> jobs = active.values().iterator(); jobs.hasNext(); ) {
+            ActiveJob job = jobs.next();
+            ActiveJob.Ending ending = job.ending();
+            if (ending != null && caughtUp.contains(job.runId())) { // the outcome is recorded once all output is stored
+                queue.finishSlurm(
+                        job.runId(),
+                        ending.outcome(),
+                        ending.exitCode(),
+                        ending.slurmState(),
+                        ending.slurmReason(),
+                        ending.description());
+                jobs.remove();
+            }
+        }
+    }
+
+    /** Work that may throw; a failure is logged and counted, and the step runs again next tick. */
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private boolean step(String name, Step work) {
+        try {
+            work.run();
+            return true;
+        } catch (ConcurrencyFailureException busy) {
+            log.warn(
+                    "cluster '{}': {} lost a database race and runs again next tick: {}",
+                    cluster,
+                    name,
+                    busy.getMessage());
+        } catch (IOException | RuntimeException failed) {
+            log.warn("cluster '{}': {} failed and runs again next tick: {}", cluster, name, failed.getMessage());
+        }
+        metrics.stepFailed("slurm:" + cluster, name);
+        return false;
+    }
+
+    private void awaitWork() {
+        lock.lock();
+        try {
+            if (!wakeUpRequested && running) {
+                wakeUp.await(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            wakeUpRequested = false;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

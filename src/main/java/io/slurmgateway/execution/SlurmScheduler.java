@@ -1,0 +1,132 @@
+package io.slurmgateway.execution;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.slurmgateway.clusters.ClusterProperties;
+import io.slurmgateway.clusters.ClusterRegistry;
+import io.slurmgateway.host.SshCommandRunner;
+import io.slurmgateway.host.SshHosts;
+import io.slurmgateway.launch.LauncherRegistry;
+import io.slurmgateway.runs.RunCancelRequested;
+import io.slurmgateway.runs.RunLogService;
+import io.slurmgateway.runs.RunService;
+import io.slurmgateway.runs.RunState;
+import io.slurmgateway.runs.RunStateChanged;
+import io.slurmgateway.runs.RunWorkQueue;
+import io.slurmgateway.slurm.SlurmClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Runs Slurm-mode runs: one {@link ClusterWorker} thread per configured cluster. Stopping the gateway leaves the jobs
+ * to Slurm; the next start of this instance follows them again.
+ */
+@Component
+class SlurmScheduler implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SlurmScheduler.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ClusterRegistry clusters;
+    private final SshHosts hosts;
+    private final RunWorkQueue queue;
+    private final RunService runService;
+    private final RunLogService logs;
+    private final LauncherRegistry launchers;
+    private final ExecutionProperties properties;
+    private final ExecutionMetrics metrics;
+    private final MeterRegistry meters;
+    private final List<ClusterWorker> workers = new CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    SlurmScheduler(
+            ClusterRegistry clusters,
+            SshHosts hosts,
+            RunWorkQueue queue,
+            RunService runService,
+            RunLogService logs,
+            LauncherRegistry launchers,
+            ExecutionProperties properties,
+            ExecutionMetrics metrics,
+            MeterRegistry meters) {
+        this.clusters = clusters;
+        this.hosts = hosts;
+        this.queue = queue;
+        this.runService = runService;
+        this.logs = logs;
+        this.launchers = launchers;
+        this.properties = properties;
+        this.metrics = metrics;
+        this.meters = meters;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        if (!properties.enabled()) {
+            log.info("Slurm submission is disabled on this instance (gateway.execution.enabled=false)");
+            return;
+        }
+        for (String name : clusters.names()) {
+            ClusterProperties settings = clusters.find(name).orElseThrow();
+            SshCommandRunner host = hosts.of(name);
+            SlurmClient slurm = new SlurmClient(name, host, meters);
+            ClusterWorker worker = new ClusterWorker(
+                    name,
+                    settings,
+                    properties.instanceId(),
+                    properties.stagingBatchSize(),
+                    slurm,
+                    new SlurmSubmitter(name, settings, host, slurm, queue, runService, launchers),
+                    new SlurmJobTracker(queue),
+                    new RemoteLogTailer(logs, queue, properties),
+                    queue,
+                    metrics,
+                    meters);
+            Thread thread = new Thread(worker, "slurm-" + name);
+            workers.add(worker);
+            threads.add(thread);
+            thread.start();
+            log.info("cluster '{}': submitting and polling as instance '{}'", name, properties.instanceId());
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        workers.forEach(ClusterWorker::stop);
+        for (Thread thread : threads) {
+            try {
+                thread.join(STOP_TIMEOUT.toMillis());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.clear();
+        threads.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @TransactionalEventListener
+    void on(RunCancelRequested request) {
+        workers.forEach(ClusterWorker::wake);
+    }
+
+    @TransactionalEventListener
+    void on(RunStateChanged change) {
+        if (change.to() == RunState.ACCEPTED) {
+            workers.forEach(ClusterWorker::wake);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.slurmgateway.execution;
+
+import io.slurmgateway.clusters.ClusterProperties;
+import io.slurmgateway.host.FileToWrite;
+import io.slurmgateway.host.SshCommandRunner;
+import io.slurmgateway.launch.JobScript;
+import io.slurmgateway.launch.LauncherRegistry;
+import io.slurmgateway.launch.RunSpec;
+import io.slurmgateway.runs.Run;
+import io.slurmgateway.runs.RunService;
+import io.slurmgateway.runs.RunState;
+import io.slurmgateway.runs.RunWorkQueue;
+import io.slurmgateway.slurm.BatchScript;
+import io.slurmgateway.slurm.SlurmClient;
+import io.slurmgateway.slurm.SubmitResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stages a run in its directory on the cluster (by SFTP) and submits it with sbatch. A submission whose outcome is
+ * uncertain is never repeated blindly: the next attempt first looks the job up by its name, which carries the run id.
+ */
+final class SlurmSubmitter {
+
+    private static final Logger log = LoggerFactory.getLogger(SlurmSubmitter.class);
+
+    /** What became of one attempt. */
+    sealed interface Attempt {
+        record Active(ActiveJob job) implements Attempt {}
+
+        /** The run has ended (refused, out of attempts, or cancelled meanwhile); nothing more to do. */
+        record Over() implements Attempt {}
+
+        record RetryLater(String message) implements Attempt {}
+    }
+
+    private final String cluster;
+    private final ClusterProperties settings;
+    private final SshCommandRunner host;
+    private final SlurmClient slurm;
+    private final RunWorkQueue queue;
+    private final RunService runService;
+    private final LauncherRegistry launchers;
+    private String workDir;
+
+    SlurmSubmitter(
+            String cluster,
+            ClusterProperties settings,
+            SshCommandRunner host,
+            SlurmClient slurm,
+            RunWorkQueue queue,
+            RunService runService,
+            LauncherRegistry launchers) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.host = host;
+        this.slurm = slurm;
+        this.queue = queue;
+        this.runService = runService;
+        this.launchers = launchers;
+    }
+
+    /**
+     * One attempt at submitting a run that is STAGING.
+     *
+     * @param mayExist whether an earlier attempt (or a crashed instance) may have submitted it already
+     * @param lastAttempt whether a transient failure now ends the run SUBMIT_FAILED
+     */
+    Attempt submit(Run run, boolean mayExist, boolean lastAttempt) {
+        try {
+            String directory = directoryOf(run);
+            if (mayExist) {
+                Optional<String> existing = slurm.findJobByName(BatchScript.jobName(run.getId()));
+                if (existing.isPresent()) {
+                    log.info("run {} was already submitted as job {}; adopting it", run.getId(), existing.get());
+                    return adopt(run, existing.get(), directory);
+                }
+            }
+            host.writeDirectory(directory, files(run, directory));
+            SubmitResult result = slurm.submit(directory + "/" + BatchScript.NAME);
+            if (result instanceof SubmitResult.Submitted submitted) {
+                return adopt(run, submitted.jobId(), directory);
+            }
+            if (result instanceof SubmitResult.Refused refused) {
+                queue.markSubmitFailed(run.getId(), "Slurm refused the job: " + refused.message());
+                return new Attempt.Over();
+            }
+            return retryOrGiveUp(run, ((SubmitResult.Uncertain) result).message(), lastAttempt);
+        } catch (IOException failed) {
+            return retryOrGiveUp(run, "staging over SSH failed: " + failed.getMessage(), lastAttempt);
+        } catch (IllegalArgumentException invalid) {
+            queue.markSubmitFailed(run.getId(), "the job could not be written: " + invalid.getMessage());
+            return new Attempt.Over();
+        }
+    }
+
+    /** The run's directory on the cluster. */
+    String directoryOf(Run run) throws IOException {
+        if (workDir == null) {
+            workDir = host.absolutePath(settings.workDir());
+        }
+        return workDir + "/" + run.getId();
+    }
+
+    private Attempt retryOrGiveUp(Run run, String message, boolean lastAttempt) {
+        if (lastAttempt) {
+            queue.markSubmitFailed(
+                    run.getId(), "submission failed " + settings.submitAttempts() + " times, last: " + message);
+            return new Attempt.Over();
+        }
+        log.info("run {}: submission failed for a reason that may pass, retrying: {}", run.getId(), message);
+        return new Attempt.RetryLater(message);
+    }
+
+    private Attempt adopt(Run run, String jobId, String directory) throws IOException {
+        if (queue.recordSubmitted(run.getId(), cluster, jobId)) {
+            return new Attempt.Active(new ActiveJob(run.getId(), jobId, directory, RunState.QUEUED));
+        }
+        // the run was cancelled while it was being submitted: its job must not run
+        slurm.cancel(List.of(jobId));
+        queue.note(run.getId(), "Slurm job " + jobId + " was cancelled: the run was cancelled while it was submitted");
+        return new Attempt.Over();
+    }
+
+    private List<FileToWrite> files(Run run, String directory) {
+        RunSpec spec = runService.specOf(run);
+        JobScript job = launchers.get(run.getLauncher()).jobScript(run.getId(), spec);
+        String batch = BatchScript.render(run.getId(), directory, job, withClusterDefaults(spec.resources()));
+        List<FileToWrite> files = new ArrayList<>();
+        files.add(new FileToWrite(BatchScript.NAME, batch.getBytes(StandardCharsets.UTF_8), true));
+        files.add(new FileToWrite(JobScript.SCRIPT_NAME, job.scriptText().getBytes(StandardCharsets.UTF_8), true));
+        for (JobScript.StagedFile file : job.files()) {
+            files.add(new FileToWrite(file.name(), file.content().getBytes(StandardCharsets.UTF_8), file.executable()));
+        }
+        return files;
+    }
+
+    private RunSpec.Resources withClusterDefaults(RunSpec.Resources requested) {
+        return new RunSpec.Resources(
+                orDefault(requested.partition(), settings.defaultPartition()),
+                requested.nodes(),
+                requested.ntasks(),
+                requested.cpusPerTask() != null
+                        ? requested.cpusPerTask()
+                        : settings.defaultCpusPerTask() > 0 ? settings.defaultCpusPerTask() : null,
+                orDefault(requested.memory(), settings.defaultMemory()),
+                requested.gpus(),
+                orDefault(requested.timeLimit(), settings.defaultTimeLimit()),
+                requested.qos(),
+                requested.account(),
+                requested.reservation(),
+                requested.constraint(),
+                requested.exclusive());
+    }
+
+    private static String orDefault(String requested, String configured) {
+        return requested != null ? requested : configured.isEmpty() ? null : configured;
+    }
+}

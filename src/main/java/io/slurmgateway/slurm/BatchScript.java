@@ -1,0 +1,103 @@
+package io.slurmgateway.slurm;
+
+import io.slurmgateway.host.ShellQuoting;
+import io.slurmgateway.launch.JobScript;
+import io.slurmgateway.launch.RunSpec;
+import io.slurmgateway.runs.LogStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The script sbatch receives for a run: {@code #SBATCH} lines for the job name, the output files and every resource,
+ * then the run's environment and the launcher's job script with its arguments.
+ *
+ * <p>{@code #SBATCH} lines are read by sbatch, not by a shell, but each value is checked against a strict pattern here
+ * again anyway, so no option can be smuggled into one. Environment values and arguments go through
+ * {@link ShellQuoting#quote}, the only place a value becomes shell text.
+ */
+public final class BatchScript {
+
+    /** The file name of the batch script inside the run's directory. */
+    public static final String NAME = "batch.sh";
+
+    private static final String JOB_NAME_PREFIX = "sg-";
+    private static final Pattern SLURM_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern CONSTRAINT = Pattern.compile("[A-Za-z0-9_.&|,:*()\\[\\]!-]{1,255}");
+    private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]{0,9}[KMGT]?");
+    private static final Pattern TIME = Pattern.compile("[0-9]{1,7}(-[0-9]{1,6})?(:[0-9]{1,6}){0,2}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern DIRECTORY = Pattern.compile("/[A-Za-z0-9._/~+-]*");
+
+    private BatchScript() {}
+
+    /** Slurm's job name for a run, which is how a job is found again when its id was never recorded. */
+    public static String jobName(UUID runId) {
+        return JOB_NAME_PREFIX + runId;
+    }
+
+    /**
+     * Renders the batch script.
+     *
+     * @param runDirectory the absolute directory of the run on the cluster, where the job starts and writes its output
+     * @param resources the run's resources, with the cluster's defaults already applied
+     */
+    public static String render(UUID runId, String runDirectory, JobScript job, RunSpec.Resources resources) {
+        require("the run directory", runDirectory, DIRECTORY);
+        List<String> lines = new ArrayList<>();
+        lines.add("#!/bin/bash");
+        lines.add("#SBATCH --job-name=" + jobName(runId));
+        lines.add("#SBATCH --chdir=" + runDirectory);
+        lines.add("#SBATCH --output=" + runDirectory + "/" + LogStream.STDOUT.fileName());
+        lines.add("#SBATCH --error=" + runDirectory + "/" + LogStream.STDERR.fileName());
+        resourceLines(resources, lines);
+        lines.add("# Written by Slurm Gateway for run " + runId + ". Values below are single-quoted data.");
+        for (Map.Entry<String, String> variable : new java.util.TreeMap<>(job.environment()).entrySet()) {
+            require("an environment variable name", variable.getKey(), ENV_NAME);
+            lines.add("export " + variable.getKey() + "=" + ShellQuoting.quote(variable.getValue()));
+        }
+        List<String> command = new ArrayList<>(List.of("/bin/bash", "./" + JobScript.SCRIPT_NAME));
+        command.addAll(job.arguments());
+        lines.add("exec " + ShellQuoting.commandLine(command));
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static void resourceLines(RunSpec.Resources resources, List<String> lines) {
+        option(lines, "partition", resources.partition(), SLURM_NAME);
+        option(lines, "time", resources.timeLimit(), TIME);
+        option(lines, "nodes", count(resources.nodes()), null);
+        option(lines, "ntasks", count(resources.ntasks()), null);
+        option(lines, "cpus-per-task", count(resources.cpusPerTask()), null);
+        option(lines, "mem", resources.memory(), MEMORY);
+        option(lines, "gpus", count(resources.gpus()), null);
+        option(lines, "qos", resources.qos(), SLURM_NAME);
+        option(lines, "account", resources.account(), SLURM_NAME);
+        option(lines, "reservation", resources.reservation(), SLURM_NAME);
+        option(lines, "constraint", resources.constraint(), CONSTRAINT);
+        if (Boolean.TRUE.equals(resources.exclusive())) {
+            lines.add("#SBATCH --exclusive");
+        }
+    }
+
+    private static String count(Integer value) {
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private static void option(List<String> lines, String name, String value, Pattern pattern) {
+        if (value == null) {
+            return;
+        }
+        if (pattern != null) {
+            require("--" + name, value, pattern);
+        }
+        lines.add("#SBATCH --" + name + "=" + value);
+    }
+
+    private static void require(String what, String value, Pattern pattern) {
+        if (!pattern.matcher(value).matches()) {
+            throw new IllegalArgumentException(what + " does not match " + pattern.pattern());
+        }
+    }
+}

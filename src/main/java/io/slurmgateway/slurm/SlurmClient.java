@@ -1,0 +1,212 @@
+package io.slurmgateway.slurm;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.slurmgateway.host.CommandResult;
+import io.slurmgateway.host.CommandRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Slurm's commands on one cluster, each run with a fixed argument list through the cluster's {@link CommandRunner}
+ * and counted in {@code gateway.slurm.commands} (tags: cluster, command) so that what polling costs the cluster is
+ * visible.
+ */
+public class SlurmClient {
+
+    /** sbatch failures that say nothing about the job itself: the controller or the link to it was unavailable. */
+    private static final Pattern TRANSIENT = Pattern.compile(
+            "socket timed out|timed out|connection reset|connection refused|unable to contact slurm controller"
+                    + "|zero bytes were transmitted|resource temporarily unavailable|try again|slurm_persist_conn"
+                    + "|communication connection failure|temporarily",
+            Pattern.CASE_INSENSITIVE);
+
+    private static final String QUEUE_FORMAT = "%i|%T|%r";
+    private static final String ACCOUNTING_FORMAT = "JobID,State,ExitCode,Reason";
+
+    /**
+     * Reads from each file given as {@code path offset max} triples: prints the number of bytes read (or -1 for a
+     * missing file) on a line, then the bytes. The bytes go through a temporary file so that the count printed is
+     * exactly what follows, even when the file changes while it is read.
+     */
+    private static final String READ_SCRIPT = String.join(
+            "\n",
+            "chunk=$(mktemp) || exit 1",
+            "trap 'rm -f \"$chunk\"' EXIT",
+            "while [ $# -ge 3 ]; do",
+            "  if [ -f \"$1\" ]; then",
+            "    tail -c +$(($2 + 1)) -- \"$1\" 2>/dev/null | head -c \"$3\" > \"$chunk\"",
+            "    wc -c < \"$chunk\"",
+            "    cat \"$chunk\"",
+            "  else",
+            "    echo -1",
+            "  fi",
+            "  shift 3",
+            "done");
+
+    private final String cluster;
+    private final CommandRunner host;
+    private final MeterRegistry meters;
+
+    public SlurmClient(String cluster, CommandRunner host, MeterRegistry meters) {
+        this.cluster = cluster;
+        this.host = host;
+        this.meters = meters;
+    }
+
+    /** Submits a staged batch script with {@code sbatch --parsable}. */
+    public SubmitResult submit(String batchScriptPath) {
+        CommandResult result;
+        try {
+            result = run("sbatch", List.of("sbatch", "--parsable", batchScriptPath));
+        } catch (IOException failed) {
+            return new SubmitResult.Uncertain("sbatch over SSH failed: " + failed.getMessage());
+        }
+        if (result.succeeded()) {
+            return SlurmOutputParser.jobIdOf(result.stdoutText())
+                    .<SubmitResult>map(SubmitResult.Submitted::new)
+                    .orElseGet(() -> new SubmitResult.Uncertain(
+                            "sbatch printed no job id: " + result.stdoutText().strip()));
+        }
+        String message = result.stderrText().isEmpty() ? "sbatch exited " + result.exitStatus() : result.stderrText();
+        return TRANSIENT.matcher(message).find()
+                ? new SubmitResult.Uncertain(message)
+                : new SubmitResult.Refused(message);
+    }
+
+    /** The id of the job with this name, if Slurm knows one: squeue first, then accounting for older jobs. */
+    public Optional<String> findJobByName(String jobName) throws IOException {
+        CommandResult queued = run(
+                "squeue", List.of("squeue", "--noheader", "--states=all", "--me", "--name=" + jobName, "--format=%i"));
+        Optional<String> inQueue = lastLine(queued);
+        if (inQueue.isPresent()) {
+            return inQueue;
+        }
+        CommandResult accounted = run(
+                "sacct",
+                List.of(
+                        "sacct",
+                        "--noheader",
+                        "--parsable2",
+                        "--allocations",
+                        "--starttime=now-7days",
+                        "--name=" + jobName,
+                        "--format=JobID"));
+        return lastLine(accounted);
+    }
+
+    /** The jobs squeue knows among {@code jobIds}, finished ones included while slurmctld keeps them. */
+    public Map<String, QueueEntry> queue(Collection<String> jobIds) throws IOException {
+        CommandResult result = run(
+                "squeue",
+                List.of(
+                        "squeue",
+                        "--noheader",
+                        "--states=all",
+                        "--jobs=" + String.join(",", jobIds),
+                        "--format=" + QUEUE_FORMAT));
+        if (!result.succeeded()) {
+            if (result.stderrText().contains("Invalid job id")) {
+                return Map.of(); // none of them is known any more
+            }
+            throw new IOException("squeue failed on cluster '" + cluster + "': " + result.stderrText());
+        }
+        return SlurmOutputParser.queue(result.stdoutText());
+    }
+
+    /** What accounting holds about {@code jobIds}, with their batch steps. */
+    public Map<String, AccountingRecord> accounting(Collection<String> jobIds) throws IOException {
+        CommandResult result = run(
+                "sacct",
+                List.of(
+                        "sacct",
+                        "--noheader",
+                        "--parsable2",
+                        "--jobs=" + String.join(",", jobIds),
+                        "--format=" + ACCOUNTING_FORMAT));
+        if (!result.succeeded()) {
+            throw new IOException("sacct failed on cluster '" + cluster + "': " + result.stderrText());
+        }
+        return SlurmOutputParser.accounting(result.stdoutText());
+    }
+
+    /** Asks Slurm to cancel jobs; the outcome shows in their state later (scancel's exit status says little). */
+    public void cancel(Collection<String> jobIds) throws IOException {
+        List<String> command = new ArrayList<>(List.of("scancel"));
+        command.addAll(jobIds);
+        CommandResult result = run("scancel", command);
+        if (!result.succeeded()) {
+            throw new IOException("scancel failed on cluster '" + cluster + "': " + result.stderrText());
+        }
+    }
+
+    /** Reads from several files in one round trip. */
+    public List<LogRead.Result> read(List<LogRead> reads) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", READ_SCRIPT, "gateway-log-read"));
+        for (LogRead read : reads) {
+            command.add(read.path());
+            command.add(String.valueOf(read.offset()));
+            command.add(String.valueOf(read.maxBytes()));
+        }
+        CommandResult result = run("read-logs", command);
+        if (!result.succeeded()) {
+            throw new IOException("reading job output failed on cluster '" + cluster + "': " + result.stderrText());
+        }
+        return framedChunks(reads, result.stdout());
+    }
+
+    private static List<LogRead.Result> framedChunks(List<LogRead> reads, byte[] output) throws IOException {
+        List<LogRead.Result> results = new ArrayList<>(reads.size());
+        int position = 0;
+        for (LogRead read : reads) {
+            int newline = indexOf(output, (byte) '\n', position);
+            if (newline < 0) {
+                throw new IOException("truncated output while reading " + read.path());
+            }
+            long length =
+                    Long.parseLong(new String(output, position, newline - position, StandardCharsets.US_ASCII).strip());
+            position = newline + 1;
+            if (length < 0) {
+                results.add(new LogRead.Result(read, new byte[0], true));
+                continue;
+            }
+            if (position + length > output.length) {
+                throw new IOException("truncated output while reading " + read.path());
+            }
+            byte[] bytes = java.util.Arrays.copyOfRange(output, position, position + (int) length);
+            position += (int) length;
+            results.add(new LogRead.Result(read, bytes, false));
+        }
+        return results;
+    }
+
+    private static int indexOf(byte[] bytes, byte wanted, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Optional<String> lastLine(CommandResult result) {
+        if (!result.succeeded()) {
+            return Optional.empty();
+        }
+        List<String> lines =
+                result.stdoutText().strip().lines().map(String::strip).toList();
+        return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(lines.size() - 1));
+    }
+
+    private CommandResult run(String name, List<String> command) throws IOException {
+        meters.counter("gateway.slurm.commands", "cluster", cluster, "command", name.toLowerCase(Locale.ROOT))
+                .increment();
+        return host.execute(command);
+    }
+}
