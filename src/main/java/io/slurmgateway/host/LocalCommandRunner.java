@@ -27,7 +27,7 @@ public class LocalCommandRunner implements CommandRunner {
 
     private final Duration commandTimeout;
 
-    LocalCommandRunner(@Value("${gateway.host.local-command-timeout:60s}") Duration commandTimeout) {
+    public LocalCommandRunner(@Value("${gateway.host.local-command-timeout:60s}") Duration commandTimeout) {
         this.commandTimeout = commandTimeout;
     }
 

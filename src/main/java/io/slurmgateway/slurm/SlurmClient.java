@@ -8,14 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Slurm's commands on one cluster, each run with a fixed argument list through the cluster's {@link CommandRunner}
- * and counted in {@code gateway.slurm.commands} (tags: cluster, command) so that what polling costs the cluster is
+ * and counted in {@code gateway.slurm.commands} (tags: cluster, command, purpose) so that what polling costs the cluster is
  * visible.
  */
 public class SlurmClient {
@@ -64,7 +63,7 @@ public class SlurmClient {
     public SubmitResult submit(String batchScriptPath) {
         CommandResult result;
         try {
-            result = run("sbatch", List.of("sbatch", "--parsable", batchScriptPath));
+            result = run("submit", List.of("sbatch", "--parsable", batchScriptPath));
         } catch (IOException failed) {
             return new SubmitResult.Uncertain("sbatch over SSH failed: " + failed.getMessage());
         }
@@ -83,13 +82,13 @@ public class SlurmClient {
     /** The id of the job with this name, if Slurm knows one: squeue first, then accounting for older jobs. */
     public Optional<String> findJobByName(String jobName) throws IOException {
         CommandResult queued = run(
-                "squeue", List.of("squeue", "--noheader", "--states=all", "--me", "--name=" + jobName, "--format=%i"));
+                "lookup", List.of("squeue", "--noheader", "--states=all", "--me", "--name=" + jobName, "--format=%i"));
         Optional<String> inQueue = lastLine(queued);
         if (inQueue.isPresent()) {
             return inQueue;
         }
         CommandResult accounted = run(
-                "sacct",
+                "lookup",
                 List.of(
                         "sacct",
                         "--noheader",
@@ -104,7 +103,7 @@ public class SlurmClient {
     /** The jobs squeue knows among {@code jobIds}, finished ones included while slurmctld keeps them. */
     public Map<String, QueueEntry> queue(Collection<String> jobIds) throws IOException {
         CommandResult result = run(
-                "squeue",
+                "poll",
                 List.of(
                         "squeue",
                         "--noheader",
@@ -123,7 +122,7 @@ public class SlurmClient {
     /** What accounting holds about {@code jobIds}, with their batch steps. */
     public Map<String, AccountingRecord> accounting(Collection<String> jobIds) throws IOException {
         CommandResult result = run(
-                "sacct",
+                "poll",
                 List.of(
                         "sacct",
                         "--noheader",
@@ -140,7 +139,7 @@ public class SlurmClient {
     public void cancel(Collection<String> jobIds) throws IOException {
         List<String> command = new ArrayList<>(List.of("scancel"));
         command.addAll(jobIds);
-        CommandResult result = run("scancel", command);
+        CommandResult result = run("cancel", command);
         if (!result.succeeded()) {
             throw new IOException("scancel failed on cluster '" + cluster + "': " + result.stderrText());
         }
@@ -154,7 +153,7 @@ public class SlurmClient {
             command.add(String.valueOf(read.offset()));
             command.add(String.valueOf(read.maxBytes()));
         }
-        CommandResult result = run("read-logs", command);
+        CommandResult result = run("logs", command);
         if (!result.succeeded()) {
             throw new IOException("reading job output failed on cluster '" + cluster + "': " + result.stderrText());
         }
@@ -204,8 +203,9 @@ public class SlurmClient {
         return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(lines.size() - 1));
     }
 
-    private CommandResult run(String name, List<String> command) throws IOException {
-        meters.counter("gateway.slurm.commands", "cluster", cluster, "command", name.toLowerCase(Locale.ROOT))
+    /** Runs and counts a command; {@code purpose} is one of submit, poll, lookup, cancel, logs. */
+    private CommandResult run(String purpose, List<String> command) throws IOException {
+        meters.counter("gateway.slurm.commands", "cluster", cluster, "command", command.get(0), "purpose", purpose)
                 .increment();
         return host.execute(command);
     }

@@ -2,6 +2,7 @@ package io.slurmgateway.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.clusters.ClustersProperties;
 import io.slurmgateway.launch.JobScript;
@@ -9,10 +10,15 @@ import io.slurmgateway.launch.Launcher;
 import io.slurmgateway.launch.LauncherRegistry;
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.launch.SpecViolation;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
 
 /** Rules that depend on configuration, which the HTTP suite runs with at their defaults. */
@@ -46,7 +52,39 @@ class RunSpecValidatorTest {
                 .containsExactly(new SpecViolation("args", "must have at most 2 entries"));
     }
 
+    @Test
+    void slurmRunsNeedAConfiguredCluster(@TempDir Path directory) throws Exception {
+        RunSpec toRig = new RunSpec(
+                "demo/a", "slurm", "rig", "bash", null, new RunSpec.Payload("true", null), null, null, null, null);
+        RunSpec toNowhere = new RunSpec(
+                "demo/a", "slurm", "nowhere", "bash", null, new RunSpec.Payload("true", null), null, null, null, null);
+        RunSpec toNone = new RunSpec(
+                "demo/a", "slurm", null, "bash", null, new RunSpec.Payload("true", null), null, null, null, null);
+
+        assertThat(validator(true, 256).violations(toRig))
+                .containsExactly(
+                        new SpecViolation("mode", "'slurm' is not available: this gateway has no cluster configured"));
+
+        Path key = Files.writeString(directory.resolve("key"), "not read here");
+        Map<String, String> settings = Map.of(
+                "c.host", "login", "c.user", "u", "c.private-key", key.toString(), "c.known-hosts", key.toString());
+        ClusterProperties rig = new Binder(new MapConfigurationPropertySource(settings))
+                .bind("c", ClusterProperties.class)
+                .get();
+        RunSpecValidator withRig = validator(true, 256, Map.of("rig", rig, "other", rig));
+        assertThat(withRig.violations(toRig)).isEmpty();
+        assertThat(withRig.violations(toNowhere))
+                .containsExactly(new SpecViolation("cluster", "must be one of [other, rig]"));
+        assertThat(withRig.violations(toNone))
+                .containsExactly(new SpecViolation("cluster", "is required for Slurm runs: one of [other, rig]"));
+    }
+
     private static RunSpecValidator validator(boolean localModeEnabled, int maxArgs) {
+        return validator(localModeEnabled, maxArgs, Map.of());
+    }
+
+    private static RunSpecValidator validator(
+            boolean localModeEnabled, int maxArgs, Map<String, ClusterProperties> clusters) {
         RunsProperties properties = new RunsProperties(
                 "local",
                 localModeEnabled,
@@ -58,7 +96,7 @@ class RunSpecValidatorTest {
         return new RunSpecValidator(
                 new LauncherRegistry(List.of(new AcceptingLauncher())),
                 properties,
-                new ClusterRegistry(new ClustersProperties(Map.of())));
+                new ClusterRegistry(new ClustersProperties(clusters)));
     }
 
     /** A launcher that takes any options, so these tests see only the validator's own rules. */

@@ -70,15 +70,18 @@ public final class GatewayClient {
 
     /** Waits until the run reaches {@code state}, and returns it. */
     public JsonNode awaitState(String id, String state) {
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    String now = run(id).get("state").asString();
-                    if (TERMINAL.contains(now) && !now.equals(state)) {
-                        throw new AssertionError("run ended " + now + " instead of " + state + ": " + run(id));
-                    }
-                    return now.equals(state);
-                });
+        return awaitState(id, state, Duration.ofSeconds(60));
+    }
+
+    /** Waits up to {@code atMost} until the run reaches {@code state}, and returns it. */
+    public JsonNode awaitState(String id, String state, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
+            String now = run(id).get("state").asString();
+            if (TERMINAL.contains(now) && !now.equals(state)) {
+                throw new AssertionError("run ended " + now + " instead of " + state + ": " + run(id));
+            }
+            return now.equals(state);
+        });
         return run(id);
     }
 

@@ -22,7 +22,7 @@ public abstract class GatewayTestBase {
     protected GatewayClient client;
 
     @BeforeEach
-    void connect() {
+    protected void connect() {
         client = new GatewayClient(port);
     }
 

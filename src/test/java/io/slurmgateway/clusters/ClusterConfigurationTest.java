@@ -1,0 +1,103 @@
+package io.slurmgateway.clusters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.slurmgateway.SlurmGatewayApplication;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.NestedExceptionUtils;
+
+/** Cluster settings are checked when the gateway starts, and each mistake names the property to fix. */
+class ClusterConfigurationTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void hostKeysMustBeVerifiedOneWayOrExplicitlyNot() throws Exception {
+        Map<String, String> none = base();
+        none.remove("c.known-hosts");
+        assertThatThrownBy(() -> clusters(none))
+                .hasMessageContaining("gateway.clusters.rig: set exactly one of gateway.clusters.rig.known-hosts")
+                .hasMessageContaining("accept-any-host-key=true");
+
+        Map<String, String> both = base();
+        both.put("c.host-key-fingerprint", "SHA256:" + "A".repeat(43));
+        assertThatThrownBy(() -> clusters(both)).hasMessageContaining("set exactly one of");
+
+        Map<String, String> insecure = base();
+        insecure.remove("c.known-hosts");
+        insecure.put("c.accept-any-host-key", "true");
+        assertThat(clusters(insecure).clusters()).containsKey("rig");
+    }
+
+    @Test
+    void filesMustExist() throws Exception {
+        Map<String, String> settings = base();
+        settings.put("c.private-key", directory.resolve("absent").toString());
+        assertThatThrownBy(() -> clusters(settings))
+                .hasMessageContaining("gateway.clusters.rig.private-key: ")
+                .hasMessageContaining("is not a readable file");
+    }
+
+    @Test
+    void clusterNamesAreRestricted() throws Exception {
+        ClusterProperties cluster = bind(base());
+        assertThatThrownBy(() -> new ClustersProperties(Map.of("Bad Name", cluster)))
+                .hasMessageContaining("gateway.clusters.Bad Name: cluster names must match");
+    }
+
+    @Test
+    void theGatewayDoesNotStartWithAnInvalidClusterAndSaysWhichProperty() throws Exception {
+        Path key = Files.writeString(directory.resolve("key"), "x");
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+                () -> new SpringApplicationBuilder(SlurmGatewayApplication.class)
+                        .web(WebApplicationType.NONE)
+                        .run(
+                                "--spring.datasource.url=jdbc:h2:mem:clusters-" + System.nanoTime(),
+                                "--gateway.execution.enabled=false",
+                                "--gateway.clusters.rig.host=",
+                                "--gateway.clusters.rig.user=u",
+                                "--gateway.clusters.rig.private-key=" + key,
+                                "--gateway.clusters.rig.known-hosts=" + key,
+                                "--gateway.clusters.rig.channels-per-connection=0"));
+        assertThat(failure).isNotNull();
+        String message = NestedExceptionUtils.getMostSpecificCause(failure).getMessage() + failure;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            message += "\n" + cause.getMessage();
+        }
+        // Spring names them gateway.clusters[rig].host; its startup report prints "Property: gateway.clusters.rig.host"
+        assertThat(message)
+                .contains("gateway.clusters[rig].host")
+                .contains("gateway.clusters[rig].channelsPerConnection");
+    }
+
+    private Map<String, String> base() throws Exception {
+        Path key = Files.writeString(directory.resolve("key"), "x");
+        Map<String, String> settings = new HashMap<>();
+        settings.put("c.host", "login");
+        settings.put("c.user", "u");
+        settings.put("c.private-key", key.toString());
+        settings.put("c.known-hosts", key.toString());
+        return settings;
+    }
+
+    private static ClusterProperties bind(Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings))
+                .bind("c", ClusterProperties.class)
+                .get();
+    }
+
+    private static ClustersProperties clusters(Map<String, String> settings) {
+        return new ClustersProperties(Map.of("rig", bind(settings)));
+    }
+}

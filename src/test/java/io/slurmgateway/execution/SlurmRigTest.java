@@ -1,0 +1,277 @@
+package io.slurmgateway.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.slurmgateway.support.GatewayTestBase;
+import io.slurmgateway.support.SlurmRigAvailable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Slurm mode end to end on the real rig: HTTP API → gateway → pooled SSH → sbatch/squeue/sacct/scancel on a real
+ * two-node Slurm with accounting. Needs {@code sudo scripts/slurm-rig.sh up}; skips (saying so) without it.
+ */
+@ExtendWith(SlurmRigAvailable.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SlurmRigTest extends GatewayTestBase {
+
+    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(120);
+
+    /** Slurm checks time limits every 30 s and the shortest limit is a minute: TIMEOUT comes 60-90 s after start. */
+    private static final Duration TIME_LIMIT_TIMEOUT = Duration.ofSeconds(200);
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        isolate(registry, "slurm-rig");
+        SlurmRigAvailable.properties().forEach((key, value) -> registry.add((String) key, () -> value));
+        registry.add("gateway.clusters.rig.poll-interval", () -> "300ms");
+        registry.add("gateway.clusters.rig.work-dir", () -> "slurm-gateway-test/" + UUID.randomUUID());
+    }
+
+    @Autowired
+    MeterRegistry meters;
+
+    private String timeLimitRun;
+
+    @BeforeAll
+    void startTheSlowRunFirst() {
+        // posted before everything else so that its 60-90 s wait overlaps the other tests
+        connect();
+        timeLimitRun = client.createRun(slurmRun("echo started; sleep 600", "\"resources\": {\"timeLimit\": \"1\"}"));
+    }
+
+    @Test
+    void aSuccessfulJobCompletesWithItsOutput() {
+        String id = client.createRun(slurmRun("echo \"hello from $SLURM_JOB_ID\"; echo to-stderr >&2", null));
+
+        JsonNode run = client.awaitState(id, "COMPLETED", JOB_TIMEOUT);
+        String jobId = run.get("slurmJobId").asString();
+        assertThat(jobId).matches("\\d+");
+        assertThat(run.get("slurmState").asString()).isEqualTo("COMPLETED");
+        assertThat(run.get("exitCode").asInt()).isZero();
+        assertThat(client.log(id, "stdout")).isEqualTo("hello from " + jobId + "\n");
+        assertThat(client.log(id, "stderr")).isEqualTo("to-stderr\n");
+        assertThat(client.followedLog(id, "stdout", Map.of())).isEqualTo("hello from " + jobId + "\n");
+    }
+
+    @Test
+    void aNonZeroExitFailsTheRunWithThatExitCode() {
+        String id = client.createRun(slurmRun("echo about to fail; exit 3", null));
+
+        JsonNode run = client.awaitState(id, "FAILED", JOB_TIMEOUT);
+        assertThat(run.get("exitCode").asInt()).isEqualTo(3);
+        assertThat(run.get("slurmState").asString()).isEqualTo("FAILED");
+        assertThat(run.get("reason").asString()).contains("exit code 3:0");
+        assertThat(client.log(id, "stdout")).isEqualTo("about to fail\n");
+    }
+
+    @Test
+    void aJobOverItsTimeLimitTimesOut() {
+        JsonNode run = client.awaitState(timeLimitRun, "TIMED_OUT", TIME_LIMIT_TIMEOUT);
+        assertThat(run.get("slurmState").asString()).isEqualTo("TIMEOUT");
+        assertThat(client.log(timeLimitRun, "stdout")).startsWith("started\n");
+        assertThat(client.log(timeLimitRun, "stderr")).contains("DUE TO TIME LIMIT");
+    }
+
+    @Test
+    void aJobOverItsMemoryFailsKeepingTheOutOfMemoryState() {
+        // tail keeps the last ten lines; the stream has no newline, so it holds all 400 MB, far over the 50 MB asked
+        // for
+        String id = client.createRun(
+                slurmRun("head -c 400M /dev/zero | tail > /dev/null", "\"resources\": {\"memory\": \"50M\"}"));
+
+        JsonNode run = client.awaitState(id, "FAILED", JOB_TIMEOUT);
+        assertThat(run.get("slurmState").asString()).isEqualTo("OUT_OF_MEMORY");
+        assertThat(client.log(id, "stderr")).contains("oom-kill");
+    }
+
+    @Test
+    void cancellingARunningJobCancelsTheRun() throws IOException {
+        String id = client.createRun(slurmRun("echo started; sleep 600", null));
+        client.awaitState(id, "RUNNING", JOB_TIMEOUT);
+        await().atMost(JOB_TIMEOUT).until(() -> client.log(id, "stdout").equals("started\n"));
+
+        assertThat(client.post("/api/v1/runs/" + id + "/cancel", "", Map.of()).statusCode())
+                .isEqualTo(202);
+
+        JsonNode run = client.awaitState(id, "CANCELLED", JOB_TIMEOUT);
+        assertThat(run.get("slurmState").asString()).isEqualTo("CANCELLED");
+        assertThat(squeueState(run.get("slurmJobId").asString())).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void cancellingAPendingJobCancelsTheRun() {
+        // the blocker takes every CPU of both nodes, so the next job has to wait for resources
+        String blocker = client.createRun(
+                slurmRun("sleep 600", "\"resources\": {\"nodes\": 2, \"ntasks\": 2, \"cpusPerTask\": 2}"));
+        client.awaitState(blocker, "RUNNING", TIME_LIMIT_TIMEOUT);
+        String id = client.createRun(slurmRun("echo must never run", null));
+        await().atMost(JOB_TIMEOUT).until(() -> "Resources".equals(text(client.run(id), "slurmReason")));
+        assertThat(client.run(id).get("state").asString()).isEqualTo("QUEUED");
+        assertThat(client.run(id).get("slurmState").asString()).isEqualTo("PENDING");
+
+        client.post("/api/v1/runs/" + id + "/cancel", "", Map.of());
+        JsonNode run = client.awaitState(id, "CANCELLED", JOB_TIMEOUT);
+        assertThat(run.get("startedAt").isNull()).isTrue();
+        assertThat(client.log(id, "stdout")).isEmpty();
+
+        client.post("/api/v1/runs/" + blocker + "/cancel", "", Map.of());
+        client.awaitState(blocker, "CANCELLED", JOB_TIMEOUT);
+    }
+
+    @Test
+    void anInvalidPartitionIsRefusedWithSlurmsMessageAndNoJob() throws Exception {
+        String id = client.createRun(slurmRun("echo never", "\"resources\": {\"partition\": \"nosuch\"}"));
+
+        JsonNode run = client.awaitState(id, "SUBMIT_FAILED", JOB_TIMEOUT);
+        assertThat(run.get("reason").asString())
+                .startsWith("Slurm refused the job: ")
+                .contains("invalid partition specified: nosuch");
+        assertThat(run.get("slurmJobId").isNull()).isTrue();
+        assertThat(slurm("squeue", "--noheader", "--states=all", "--name=sg-" + id, "--format=%i"))
+                .isEmpty();
+    }
+
+    @Test
+    void fiftyConcurrentRunsAllEndWithOneSqueuePerTick() {
+        double squeuesBefore = polls("squeue");
+        double ticksBefore = ticks();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ids.add(client.createRun(slurmRun("echo run " + i, null)));
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            client.awaitState(ids.get(i), "COMPLETED", TIME_LIMIT_TIMEOUT);
+            assertThat(client.log(ids.get(i), "stdout")).isEqualTo("run " + i + "\n");
+        }
+        double ticks = ticks() - ticksBefore;
+        assertThat(ticks).isPositive();
+        // every tick asks squeue once, for all the cluster's active jobs, however many there are
+        assertThat(polls("squeue") - squeuesBefore).isEqualTo(ticks);
+        assertThat(polls("sacct")).isLessThanOrEqualTo(ticks());
+    }
+
+    @Test
+    void hostileEnvironmentValuesAndArgumentsReachTheJobAsData() throws IOException {
+        Path canary = Path.of("/tmp/slurm-gateway-canary-" + UUID.randomUUID());
+        List<String> hostile = List.of(
+                "'; touch " + canary + "; '",
+                "$(touch " + canary + ")",
+                "`touch " + canary + "`",
+                "line one\ntouch " + canary,
+                "\\\" $HOME * ~ & | ; < >");
+        StringBuilder env = new StringBuilder();
+        StringBuilder args = new StringBuilder();
+        for (int i = 0; i < hostile.size(); i++) {
+            String value = jsonString(hostile.get(i));
+            env.append(i == 0 ? "" : ", ")
+                    .append("\"V")
+                    .append(i)
+                    .append("\": ")
+                    .append(value);
+            args.append(i == 0 ? "" : ", ").append(value);
+        }
+        String id = client.createRun(slurmRun(
+                "for i in 0 1 2 3 4; do n=V$i; printf '%s|' \"${!n}\"; done; printf '%s|' \"$@\"",
+                "\"env\": {" + env + "}, \"args\": [" + args + "]"));
+
+        client.awaitState(id, "COMPLETED", JOB_TIMEOUT);
+        String expected = String.join("|", hostile) + "|";
+        assertThat(client.log(id, "stdout")).isEqualTo(expected + expected);
+        assertThat(canary).doesNotExist();
+    }
+
+    @Test
+    void hostileResourceValuesAreRefusedBeforeAnythingIsSubmitted() {
+        Path canary = Path.of("/tmp/slurm-gateway-canary-" + UUID.randomUUID());
+        List<String> resources = List.of(
+                "\"partition\": \"debug\\n#SBATCH --wrap=touch " + canary + "\"",
+                "\"partition\": \"debug; touch " + canary + "\"",
+                "\"memory\": \"1G --wrap=touch " + canary + "\"",
+                "\"timeLimit\": \"1:00 $(touch " + canary + ")\"",
+                "\"qos\": \"`touch " + canary + "`\"",
+                "\"account\": \"a'b\"",
+                "\"constraint\": \"x\\n#SBATCH --uid=0\"",
+                "\"reservation\": \"r --chdir=/\"");
+        for (String resource : resources) {
+            var response = client.post(
+                    "/api/v1/runs", slurmRun("touch " + canary, "\"resources\": {" + resource + "}"), Map.of());
+            assertThat(response.statusCode()).as(resource).isEqualTo(400);
+            assertThat(response.body()).contains("resources.");
+        }
+        assertThat(client.json(client.get("/api/v1/runs?size=200"))
+                        .get("items")
+                        .valueStream()
+                        .filter(run -> run.get("asset").asString().equals("rig/hostile"))
+                        .count())
+                .isZero();
+        assertThat(canary).doesNotExist();
+    }
+
+    private static String slurmRun(String script, String extra) {
+        return "{\"asset\": \"rig/" + (script.startsWith("touch") ? "hostile" : "test") + "\", \"mode\": \"slurm\","
+                + " \"payload\": {\"script\": " + jsonString(script) + "}" + (extra == null ? "" : ", " + extra) + "}";
+    }
+
+    private static String jsonString(String value) {
+        StringBuilder json = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                default -> json.append(c);
+            }
+        }
+        return json.append('"').toString();
+    }
+
+    private static String text(JsonNode run, String field) {
+        JsonNode value = run.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private double polls(String command) {
+        var counter = meters.find("gateway.slurm.commands")
+                .tags("cluster", "rig", "command", command, "purpose", "poll")
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double ticks() {
+        var counter =
+                meters.find("gateway.slurm.poll.ticks").tags("cluster", "rig").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** The job's state as Slurm itself reports it, asked locally (the tests run on the rig's host). */
+    private static String squeueState(String jobId) throws IOException {
+        return slurm("squeue", "--noheader", "--states=all", "--jobs=" + jobId, "--format=%T");
+    }
+
+    private static String slurm(String... command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            process.waitFor();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+}

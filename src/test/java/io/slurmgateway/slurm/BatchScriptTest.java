@@ -1,0 +1,100 @@
+package io.slurmgateway.slurm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.slurmgateway.launch.JobScript;
+import io.slurmgateway.launch.RunSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatchScriptTest {
+
+    private static final UUID RUN = UUID.fromString("6f1c2b9e-1d7a-4f57-9a33-1c0e4b9a0d21");
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void everyResourceBecomesAnSbatchLine() {
+        RunSpec.Resources resources =
+                new RunSpec.Resources("long", 2, 4, 8, "16G", 1, "1-02:03:04", "high", "proj", "maint", "a&b", true);
+        String script = BatchScript.render(RUN, "/home/u/sg/" + RUN, job(Map.of(), List.of()), resources);
+        assertThat(script)
+                .startsWith("#!/bin/bash\n")
+                .contains(
+                        "#SBATCH --job-name=sg-" + RUN + "\n",
+                        "#SBATCH --chdir=/home/u/sg/" + RUN + "\n",
+                        "#SBATCH --output=/home/u/sg/" + RUN + "/stdout.log\n",
+                        "#SBATCH --error=/home/u/sg/" + RUN + "/stderr.log\n",
+                        "#SBATCH --partition=long\n",
+                        "#SBATCH --time=1-02:03:04\n",
+                        "#SBATCH --nodes=2\n",
+                        "#SBATCH --ntasks=4\n",
+                        "#SBATCH --cpus-per-task=8\n",
+                        "#SBATCH --mem=16G\n",
+                        "#SBATCH --gpus=1\n",
+                        "#SBATCH --qos=high\n",
+                        "#SBATCH --account=proj\n",
+                        "#SBATCH --reservation=maint\n",
+                        "#SBATCH --constraint=a&b\n",
+                        "#SBATCH --exclusive\n")
+                .endsWith("exec '/bin/bash' './job.sh'\n");
+    }
+
+    @Test
+    void aValueThatCouldCarryAnotherOptionIsRefused() {
+        for (RunSpec.Resources bad : List.of(
+                new RunSpec.Resources(
+                        "debug\n#SBATCH --uid=0", null, null, null, null, null, null, null, null, null, null, null),
+                new RunSpec.Resources(null, null, null, null, "1G --wrap=x", null, null, null, null, null, null, null),
+                new RunSpec.Resources(null, null, null, null, null, null, "1 --x", null, null, null, null, null))) {
+            assertThatThrownBy(() -> BatchScript.render(RUN, "/d", job(Map.of(), List.of()), bad))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> BatchScript.render(RUN, "/d ir", job(Map.of(), List.of()), RunSpec.Resources.NONE))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The rendered script run by a real bash: the values arrive byte for byte and nothing in them executes. */
+    @Test
+    void environmentValuesAndArgumentsAreDataToARealBash() throws Exception {
+        Path canary = directory.resolve("canary");
+        List<String> hostile = List.of(
+                "'; touch " + canary + "; '",
+                "$(touch " + canary + ")",
+                "`touch " + canary + "`",
+                "two\nlines; touch " + canary,
+                "\\'\"\\\"$HOME ${PATH} * ? ~ !! & | ; < > #",
+                "");
+        Map<String, String> env = new java.util.TreeMap<>();
+        for (int i = 0; i < hostile.size(); i++) {
+            env.put("V" + i, hostile.get(i));
+        }
+        Files.writeString(
+                directory.resolve(JobScript.SCRIPT_NAME),
+                "for i in 0 1 2 3 4 5; do n=V$i; printf '%s|' \"${!n}\"; done; printf '%s|' \"$@\"\n");
+        String script = BatchScript.render(RUN, directory.toString(), job(env, hostile), RunSpec.Resources.NONE);
+        Path batch = Files.writeString(directory.resolve(BatchScript.NAME), script);
+
+        Process bash = new ProcessBuilder("/bin/bash", batch.toString())
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).isZero();
+        String expected = String.join("|", hostile) + "|";
+        assertThat(output).isEqualTo(expected + expected);
+        assertThat(canary).doesNotExist();
+    }
+
+    private static JobScript job(Map<String, String> env, List<String> args) {
+        return new JobScript("#!/bin/bash\n", args, env, List.of());
+    }
+}

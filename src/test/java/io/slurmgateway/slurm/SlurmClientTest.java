@@ -1,0 +1,163 @@
+package io.slurmgateway.slurm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.slurmgateway.host.CommandResult;
+import io.slurmgateway.host.CommandRunner;
+import io.slurmgateway.host.FileToWrite;
+import io.slurmgateway.host.LocalCommandRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SlurmClientTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void sbatchRefusalsKeepSlurmsMessage() {
+        SubmitResult result = submitWith(new CommandResult(
+                1,
+                new byte[0],
+                bytes("sbatch: error: invalid partition specified: nosuch\n"
+                        + "sbatch: error: Batch job submission failed: Invalid partition name specified\n")));
+        assertThat(result)
+                .isEqualTo(new SubmitResult.Refused("sbatch: error: invalid partition specified: nosuch\n"
+                        + "sbatch: error: Batch job submission failed: Invalid partition name specified"));
+        assertThat(submitWith(failure("sbatch: error: Invalid --time specification")))
+                .isInstanceOf(SubmitResult.Refused.class);
+        assertThat(submitWith(failure(
+                        "sbatch: error: Batch job submission failed: Requested node configuration is not available")))
+                .isInstanceOf(SubmitResult.Refused.class);
+        assertThat(submitWith(failure("sbatch: error: Batch job submission failed: Job violates accounting/QOS policy"
+                        + " (job submit limit, user's size and/or time limits)")))
+                .isInstanceOf(SubmitResult.Refused.class);
+    }
+
+    @Test
+    void sbatchFailuresThatMayPassAreUncertain() {
+        assertThat(submitWith(failure(
+                        "sbatch: error: Batch job submission failed: Socket timed out on send/recv" + " operation")))
+                .isInstanceOf(SubmitResult.Uncertain.class);
+        assertThat(submitWith(failure("sbatch: error: Batch job submission failed: Unable to contact slurm controller"
+                        + " (connect failure)")))
+                .isInstanceOf(SubmitResult.Uncertain.class);
+        assertThat(submitWith(failure("sbatch: error: Connection reset by peer")))
+                .isInstanceOf(SubmitResult.Uncertain.class);
+        assertThat(submitWith(new CommandResult(0, bytes("42\n"), new byte[0])))
+                .isEqualTo(new SubmitResult.Submitted("42"));
+    }
+
+    @Test
+    void aBrokenConnectionDuringSbatchIsUncertainNotRefused() {
+        CommandRunner broken = new Replaying(List.of()) {
+            @Override
+            public CommandResult execute(List<String> argv) throws IOException {
+                throw new IOException("connection reset");
+            }
+        };
+        assertThat(new SlurmClient("c", broken, new SimpleMeterRegistry()).submit("/x/batch.sh"))
+                .isInstanceOf(SubmitResult.Uncertain.class);
+    }
+
+    @Test
+    void squeueOfJobsItNoLongerKnowsIsEmptyNotAnError() throws IOException {
+        Replaying host = new Replaying(
+                List.of(new CommandResult(1, new byte[0], bytes("slurm_load_jobs error: Invalid job id specified\n"))));
+        assertThat(new SlurmClient("c", host, new SimpleMeterRegistry()).queue(List.of("999")))
+                .isEmpty();
+        assertThat(host.calls.get(0))
+                .containsExactly("squeue", "--noheader", "--states=all", "--jobs=999", "--format=%i|%T|%r");
+    }
+
+    @Test
+    void findsAJobByNameInTheQueueOrElseInAccounting() throws IOException {
+        Replaying host = new Replaying(List.of(
+                new CommandResult(0, new byte[0], new byte[0]), new CommandResult(0, bytes("41\n"), new byte[0])));
+        assertThat(new SlurmClient("c", host, new SimpleMeterRegistry()).findJobByName("sg-x"))
+                .contains("41");
+        assertThat(host.calls.get(1)).contains("sacct", "--name=sg-x");
+    }
+
+    @Test
+    void readsManyFilesFromTheirOffsetsInOneCommand() throws IOException {
+        Path stdout = Files.write(directory.resolve("stdout.log"), bytes("0123456789"));
+        Path binary = Files.write(directory.resolve("binary"), new byte[] {0, '\n', 10, (byte) 0xff, 'x'});
+        CountingLocal host = new CountingLocal();
+        List<LogRead.Result> results = new SlurmClient("c", host, new SimpleMeterRegistry())
+                .read(List.of(
+                        new LogRead(stdout.toString(), 3, 4),
+                        new LogRead(directory.resolve("absent").toString(), 0, 10),
+                        new LogRead(binary.toString(), 0, 100),
+                        new LogRead(stdout.toString(), 10, 4),
+                        new LogRead(directory.resolve("it's $(odd)").toString(), 0, 1)));
+        assertThat(host.executions).isEqualTo(1);
+        assertThat(new String(results.get(0).bytes(), StandardCharsets.UTF_8)).isEqualTo("3456");
+        assertThat(results.get(1).missing()).isTrue();
+        assertThat(results.get(2).bytes()).containsExactly(0, '\n', 10, (byte) 0xff, 'x');
+        assertThat(results.get(3).bytes()).isEmpty();
+        assertThat(results.get(3).missing()).isFalse();
+        assertThat(results.get(4).missing()).isTrue();
+    }
+
+    private static SubmitResult submitWith(CommandResult result) {
+        return new SlurmClient("c", new Replaying(List.of(result)), new SimpleMeterRegistry()).submit("/x/batch.sh");
+    }
+
+    private static CommandResult failure(String stderr) {
+        return new CommandResult(1, new byte[0], bytes(stderr));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Answers commands with recorded results, in order, and remembers what was asked. */
+    private static class Replaying implements CommandRunner {
+        final List<List<String>> calls = new ArrayList<>();
+        private final List<CommandResult> answers;
+
+        Replaying(List<CommandResult> answers) {
+            this.answers = answers;
+        }
+
+        @Override
+        public CommandResult execute(List<String> argv) throws IOException {
+            calls.add(argv);
+            return answers.get(calls.size() - 1);
+        }
+
+        @Override
+        public void writeDirectory(String directory, List<FileToWrite> files) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public byte[] readFrom(String path, long offset, int maxBytes) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** The real local host, running the real script with bash, counting the commands. */
+    private static final class CountingLocal extends LocalCommandRunner {
+        int executions;
+
+        CountingLocal() {
+            super(Duration.ofSeconds(30));
+        }
+
+        @Override
+        public CommandResult execute(List<String> argv) throws IOException {
+            executions++;
+            return super.execute(argv);
+        }
+    }
+}
