@@ -168,6 +168,36 @@ class SshCommandRunnerTest {
     }
 
     @Test
+    void reachesTheClusterThroughAJumpHostVerifyingBothKeys() throws Exception {
+        KeyPair jumpKey = TestSshServer.newHostKey();
+        try (TestSshServer jump = TestSshServer.start(0, jumpKey, Path.of(clientKey + ".pub"))) {
+            SshCommandRunner runner = runner(Map.of(
+                    "jump-host.host", "127.0.0.1",
+                    "jump-host.port", String.valueOf(jump.port()),
+                    "jump-host.user", System.getProperty("user.name"),
+                    "jump-host.private-key", clientKey.toString(),
+                    "jump-host.known-hosts",
+                            TestSshServer.knownHosts(directory, jump.port(), jumpKey)
+                                    .toString()));
+            assertThat(runner.execute(List.of("echo", "via the jump host")).stdoutText())
+                    .isEqualTo("via the jump host\n");
+            assertThat(jump.sessionsCreated).hasValue(1);
+            assertThat(server.sessionsCreated).hasValue(1);
+
+            SshCommandRunner wrongJumpKey = runner(Map.of(
+                    "jump-host.host", "127.0.0.1",
+                    "jump-host.port", String.valueOf(jump.port()),
+                    "jump-host.user", System.getProperty("user.name"),
+                    "jump-host.private-key", clientKey.toString(),
+                    "jump-host.known-hosts",
+                            TestSshServer.knownHosts(directory, jump.port(), hostKey)
+                                    .toString()));
+            assertThatThrownBy(() -> wrongJumpKey.execute(List.of("true")))
+                    .isInstanceOf(HostKeyRejectedException.class);
+        }
+    }
+
+    @Test
     void aHungCommandTimesOutAndThePoolStaysUsable() throws Exception {
         SshCommandRunner runner = runner(Map.of("command-timeout", "1s"));
         long started = System.nanoTime();

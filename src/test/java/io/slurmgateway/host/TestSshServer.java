@@ -16,6 +16,7 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
+import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
 import org.apache.sshd.server.shell.ProcessShellCommandFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
@@ -43,6 +44,7 @@ final class TestSshServer implements AutoCloseable {
         server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(authorizedKeys));
         server.setCommandFactory(new ProcessShellCommandFactory());
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        server.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE); // so that it can serve as a jump host
         TestSshServer test = new TestSshServer(server);
         server.addSessionListener(new SessionListener() {
             @Override
