@@ -10,25 +10,23 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.dao.ConcurrencyFailureException;
 
 /**
- * Everything the gateway does on one cluster, on one thread, tick by tick: submit accepted runs, retry uncertain
- * submissions, send cancels, poll the active jobs (one squeue), copy their output (one read), and finish the ended
- * ones once their output is stored. A tick waits for the cluster's poll interval or until a new run wakes it.
+ * Everything the gateway does on one cluster, on two threads. One submits accepted runs (woken by each new run) and
+ * retries uncertain submissions; the other, every poll interval, sends cancels, polls the active jobs (one squeue),
+ * copies their output (one read) and finishes the ended ones once their output is stored. Submitting never waits for
+ * a poll, so a new run reaches sbatch at once however busy polling is.
  */
-final class ClusterWorker implements Runnable {
+final class ClusterWorker {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterWorker.class);
 
@@ -43,12 +41,15 @@ final class ClusterWorker implements Runnable {
     private final RunWorkQueue queue;
     private final ExecutionMetrics metrics;
     private final MeterRegistry meters;
-    private final Map<UUID, ActiveJob> active = new LinkedHashMap<>();
-    private final Map<UUID, Retry> retries = new LinkedHashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wakeUp = lock.newCondition();
-    private boolean wakeUpRequested;
-    private volatile boolean running = true;
+    /** Written by the submitting thread, read by the polling thread. */
+    private final Map<UUID, ActiveJob> active = new ConcurrentHashMap<>();
+
+    /** Filled by recovery on the polling thread, worked off by the submitting thread. */
+    private final Map<UUID, Retry> retries = new ConcurrentHashMap<>();
+
+    private final TickLoop submitLoop;
+    private final TickLoop pollLoop;
+    private boolean recovered;
 
     /** A submission to try again: the run, how many attempts it had, and when the next is due. */
     private record Retry(Run run, int attempts, long dueAtNanos) {}
@@ -76,46 +77,50 @@ final class ClusterWorker implements Runnable {
         this.queue = queue;
         this.metrics = metrics;
         this.meters = meters;
+        this.submitLoop = new TickLoop("slurm-submit-" + cluster, settings.pollInterval(), this::submitTick);
+        this.pollLoop = new TickLoop("slurm-poll-" + cluster, settings.pollInterval(), this::pollTick);
     }
 
-    @Override
-    public void run() {
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster)) {
-            boolean recovered = false;
-            while (running) {
-                if (!recovered) {
-                    recovered = step("recover", this::recover);
-                }
-                if (recovered) {
-                    tick();
-                }
-                awaitWork();
-            }
-        }
+    /** Starts the worker's two threads: submitting, and following the submitted jobs. */
+    void start() {
+        submitLoop.start();
+        pollLoop.start();
     }
 
     void stop() {
-        running = false;
-        wake();
+        submitLoop.stop();
+        pollLoop.stop();
     }
 
-    void wake() {
-        lock.lock();
-        try {
-            wakeUpRequested = true;
-            wakeUp.signalAll();
-        } finally {
-            lock.unlock();
+    /** Something to submit: a new run was accepted. */
+    void wakeSubmitter() {
+        submitLoop.wake();
+    }
+
+    /** Something to act on now: a cancel was requested. */
+    void wakePoller() {
+        pollLoop.wake();
+    }
+
+    /** One pass of submissions: new runs, then retries that are due. */
+    void submitTick() {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster)) {
+            step("submit", this::submitAccepted);
+            step("submit", this::retryDue);
         }
     }
 
-    /** One pass; the worker thread calls it. */
-    void tick() {
-        step("submit", this::submitAccepted);
-        step("submit", this::retryDue);
-        if (!active.isEmpty()) {
-            step("cancel", this::sendCancels);
-            step("poll", this::poll);
+    /** One pass over the submitted jobs: cancels, one poll, one log read, and finishing the ended ones. */
+    void pollTick() {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster)) {
+            if (!recovered) {
+                recovered = step("recover", this::recover);
+                return;
+            }
+            if (!active.isEmpty()) {
+                step("cancel", this::sendCancels);
+                step("poll", this::poll);
+            }
         }
     }
 
@@ -244,20 +249,5 @@ final class ClusterWorker implements Runnable {
         }
         metrics.stepFailed("slurm:" + cluster, name);
         return false;
-    }
-
-    private void awaitWork() {
-        lock.lock();
-        try {
-            if (!wakeUpRequested && running) {
-                wakeUp.await(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-            }
-            wakeUpRequested = false;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            running = false;
-        } finally {
-            lock.unlock();
-        }
     }
 }

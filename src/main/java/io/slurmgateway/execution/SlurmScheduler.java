@@ -13,8 +13,6 @@ import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunStateChanged;
 import io.slurmgateway.runs.RunWorkQueue;
 import io.slurmgateway.slurm.SlurmClient;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -31,7 +29,6 @@ import org.springframework.transaction.event.TransactionalEventListener;
 class SlurmScheduler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SlurmScheduler.class);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final ClusterRegistry clusters;
     private final SshHosts hosts;
@@ -43,7 +40,6 @@ class SlurmScheduler implements SmartLifecycle {
     private final ExecutionMetrics metrics;
     private final MeterRegistry meters;
     private final List<ClusterWorker> workers = new CopyOnWriteArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
     SlurmScheduler(
@@ -90,10 +86,8 @@ class SlurmScheduler implements SmartLifecycle {
                     queue,
                     metrics,
                     meters);
-            Thread thread = new Thread(worker, "slurm-" + name);
             workers.add(worker);
-            threads.add(thread);
-            thread.start();
+            worker.start();
             log.info("cluster '{}': submitting and polling as instance '{}'", name, properties.instanceId());
         }
     }
@@ -102,15 +96,7 @@ class SlurmScheduler implements SmartLifecycle {
     public void stop() {
         running = false;
         workers.forEach(ClusterWorker::stop);
-        for (Thread thread : threads) {
-            try {
-                thread.join(STOP_TIMEOUT.toMillis());
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
         workers.clear();
-        threads.clear();
     }
 
     @Override
@@ -120,13 +106,13 @@ class SlurmScheduler implements SmartLifecycle {
 
     @TransactionalEventListener
     void on(RunCancelRequested request) {
-        workers.forEach(ClusterWorker::wake);
+        workers.forEach(ClusterWorker::wakePoller);
     }
 
     @TransactionalEventListener
     void on(RunStateChanged change) {
         if (change.to() == RunState.ACCEPTED) {
-            workers.forEach(ClusterWorker::wake);
+            workers.forEach(ClusterWorker::wakeSubmitter);
         }
     }
 }

@@ -46,7 +46,7 @@ final class SlurmSubmitter {
     private final RunWorkQueue queue;
     private final RunService runService;
     private final LauncherRegistry launchers;
-    private String workDir;
+    private volatile String workDir;
 
     SlurmSubmitter(
             String cluster,

@@ -82,8 +82,7 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
     public void writeDirectory(String directory, List<FileToWrite> files) throws IOException {
         pool.withClient(client -> {
             try (SFTPClient sftp = client.newSFTPClient()) {
-                sftp.mkdirs(directory);
-                sftp.chmod(directory, PRIVATE_DIRECTORY);
+                makePrivateDirectory(sftp, directory);
                 for (FileToWrite file : files) {
                     write(sftp, directory + "/" + file.name(), file);
                 }
@@ -122,15 +121,43 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
         pool.close();
     }
 
+    /**
+     * Creates the directory with its mode in one request, the common case; only when that fails (it exists already,
+     * or its parent does not) does it look closer. Each request is a round trip, and staging is on every submission's
+     * path.
+     */
+    private static void makePrivateDirectory(SFTPClient sftp, String directory) throws IOException {
+        FileAttributes privateDirectory =
+                new FileAttributes.Builder().withPermissions(PRIVATE_DIRECTORY).build();
+        try {
+            sftp.getSFTPEngine().makeDir(directory, privateDirectory);
+        } catch (SFTPException notCreated) {
+            if (sftp.statExistence(directory) == null) {
+                sftp.mkdirs(directory);
+            }
+            sftp.chmod(directory, PRIVATE_DIRECTORY);
+        }
+    }
+
+    /** Writes a new file with its mode set at creation; an existing one is truncated and its mode set again. */
     private static void write(SFTPClient sftp, String path, FileToWrite file) throws IOException {
         int mode = file.executable() ? PRIVATE_PROGRAM : PRIVATE_FILE;
         FileAttributes attributes =
                 new FileAttributes.Builder().withPermissions(mode).build();
-        try (RemoteFile remote =
-                sftp.open(path, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC), attributes)) {
-            remote.write(0, file.content(), 0, file.content().length);
+        RemoteFile remote;
+        boolean existed = false;
+        try {
+            remote = sftp.open(path, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL), attributes);
+        } catch (SFTPException exists) {
+            remote = sftp.open(path, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC), attributes);
+            existed = true;
         }
-        sftp.chmod(path, mode); // the mode given at open applies only to a file that did not exist yet
+        try (RemoteFile open = remote) {
+            open.write(0, file.content(), 0, file.content().length);
+        }
+        if (existed) {
+            sftp.chmod(path, mode); // the mode given at open applies only to a file that did not exist yet
+        }
     }
 
     private CommandResult run(SSHClient client, String program, String line) throws IOException {

@@ -29,6 +29,7 @@ final class SshConnectionPool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SshConnectionPool.class);
     private static final int KEEP_ALIVE_MISSES = 3;
+    private static final NoDelaySocketFactory NO_DELAY = new NoDelaySocketFactory();
 
     /** Work done with a connected client while holding one channel of it. */
     interface ClientWork<T> {
@@ -207,12 +208,14 @@ final class SshConnectionPool implements AutoCloseable {
         SSHClient client = new SSHClient(config);
         try {
             client.setConnectTimeout((int) settings.connectTimeout().toMillis());
+            client.setSocketFactory(NO_DELAY);
             verifyHostKeys(client, settings.knownHosts(), settings.hostKeyFingerprint(), settings.acceptAnyHostKey());
             if (jump == null) {
                 client.connect(settings.host(), settings.port());
             } else {
                 jumpClient = new SSHClient(config);
                 jumpClient.setConnectTimeout((int) settings.connectTimeout().toMillis());
+                jumpClient.setSocketFactory(NO_DELAY);
                 verifyHostKeys(jumpClient, jump.knownHosts(), jump.hostKeyFingerprint(), false);
                 jumpClient.connect(jump.host(), jump.port());
                 jumpClient.authPublickey(

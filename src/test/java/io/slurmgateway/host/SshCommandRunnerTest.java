@@ -229,6 +229,18 @@ class SshCommandRunnerTest {
                 .isEqualTo("456");
         assertThat(runner.readFrom(runDirectory.resolve("absent").toString(), 0, 10))
                 .isEmpty();
+
+        // writing again replaces the content and restores private modes
+        Files.setPosixFilePermissions(runDirectory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(runDirectory.resolve("data"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        runner.writeDirectory(
+                runDirectory.toString(),
+                List.of(new FileToWrite("data", "new".getBytes(StandardCharsets.UTF_8), false)));
+        assertThat(Files.readString(runDirectory.resolve("data"))).isEqualTo("new");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDirectory)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDirectory.resolve("data"))))
+                .isEqualTo("rw-------");
     }
 
     private SshCommandRunner runner(Map<String, String> overrides) throws Exception {
