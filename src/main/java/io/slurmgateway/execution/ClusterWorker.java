@@ -185,11 +185,11 @@ final class ClusterWorker {
     }
 
     private void sendCancels() throws IOException {
-        Set<UUID> requested = queue.cancelRequested(active.keySet());
+        Set<UUID> requested = queue.cancelRequestedOnCluster(owner, cluster);
         List<ActiveJob> toCancel = new ArrayList<>();
         for (UUID runId : requested) {
             ActiveJob job = active.get(runId);
-            if (job.ending() == null && job.markCancelSent()) {
+            if (job != null && job.ending() == null && job.markCancelSent()) {
                 toCancel.add(job);
             }
         }

@@ -9,12 +9,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /** One {@link SshCommandRunner} per configured cluster; each connects on its first use, not at startup. */
 @Component
-public class SshHosts implements DisposableBean {
+public class SshHosts implements AutoCloseable {
 
     private final ClusterRegistry clusters;
     private final Map<String, SshCommandRunner> runners = new ConcurrentHashMap<>();
@@ -22,7 +21,7 @@ public class SshHosts implements DisposableBean {
             Executors.newSingleThreadScheduledExecutor(daemonThreads("ssh-command-timeout"));
     private final ExecutorService readers = Executors.newCachedThreadPool(daemonThreads("ssh-stderr-reader"));
 
-    SshHosts(ClusterRegistry clusters) {
+    public SshHosts(ClusterRegistry clusters) {
         this.clusters = clusters;
     }
 
@@ -35,8 +34,9 @@ public class SshHosts implements DisposableBean {
         });
     }
 
+    /** Closes every connection; Spring calls it when the gateway stops. */
     @Override
-    public void destroy() {
+    public void close() {
         runners.values().forEach(SshCommandRunner::close);
         timeouts.shutdownNow();
         readers.shutdownNow();

@@ -36,6 +36,10 @@ interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecut
 
     List<Run> findByOwnerAndModeAndStateIn(String owner, String mode, Collection<RunState> states);
 
+    @Query("select r.id from Run r where r.owner = :owner and r.cluster = :cluster and r.cancelRequested = true"
+            + " and r.state in :states")
+    List<UUID> findCancelRequestedOnCluster(String owner, String cluster, Collection<RunState> states);
+
     @Query("select r.id from Run r where r.id in :ids and r.cancelRequested = true")
     List<UUID> findCancelRequested(Collection<UUID> ids);
 }

@@ -99,6 +99,16 @@ public class RunWorkQueue {
         });
     }
 
+    /**
+     * Slurm runs of a cluster, submitted by {@code owner} and not ended, that a client asked to cancel: one indexed
+     * query however many jobs the cluster has.
+     */
+    @Transactional(readOnly = true)
+    public Set<UUID> cancelRequestedOnCluster(String owner, String cluster) {
+        return Set.copyOf(
+                runs.findCancelRequestedOnCluster(owner, cluster, List.of(RunState.QUEUED, RunState.RUNNING)));
+    }
+
     /** Slurm runs of a cluster that {@code owner} submitted or was submitting, in the given states. */
     @Transactional(readOnly = true)
     public List<Run> ownedOnCluster(String owner, String cluster, Collection<RunState> states) {
