@@ -7,15 +7,11 @@ import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunStateChanged;
 import io.slurmgateway.runs.RunWorkQueue;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -36,18 +32,15 @@ import org.springframework.transaction.event.TransactionalEventListener;
 class DirectScheduler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DirectScheduler.class);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final RunWorkQueue queue;
     private final LocalRunExecutor executor;
     private final ExecutionProperties properties;
     private final ExecutionMetrics metrics;
     private final Map<UUID, LocalRun> watched = new ConcurrentHashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wakeUp = lock.newCondition();
-    private boolean wakeUpRequested;
     private volatile boolean running;
-    private Thread worker;
+    private volatile TickLoop loop;
+    private boolean recoveryTried;
 
     DirectScheduler(
             RunWorkQueue queue, LocalRunExecutor executor, ExecutionProperties properties, ExecutionMetrics metrics) {
@@ -64,8 +57,8 @@ class DirectScheduler implements SmartLifecycle {
             return;
         }
         running = true;
-        worker = new Thread(this::work, "direct-scheduler");
-        worker.start();
+        loop = new TickLoop("direct-scheduler", properties.pollInterval(), this::work);
+        loop.start();
         log.info(
                 "direct scheduler started as instance '{}' with {} slot(s)",
                 properties.instanceId(),
@@ -75,13 +68,8 @@ class DirectScheduler implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        wake();
-        if (worker != null) {
-            try {
-                worker.join(STOP_TIMEOUT.toMillis());
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        if (loop != null) {
+            loop.stop();
         }
         watched.clear();
     }
@@ -112,19 +100,21 @@ class DirectScheduler implements SmartLifecycle {
         watchRunning();
     }
 
+    /** The loop's tick: the first one recovers what this instance was executing before it stopped. */
     private void work() {
-        try {
-            executor.recover().forEach(run -> watched.put(run.id(), run));
-        } catch (IOException | RuntimeException failed) {
-            log.error("recovering this instance's local runs failed; they are retried at the next start", failed);
-            metrics.stepFailed("direct", "recover");
-        } catch (InterruptedException interrupted) {
-            return;
+        if (!recoveryTried) {
+            recoveryTried = true;
+            try {
+                executor.recover().forEach(run -> watched.put(run.id(), run));
+            } catch (IOException | RuntimeException failed) {
+                log.error("recovering this instance's local runs failed; they are retried at the next start", failed);
+                metrics.stepFailed("direct", "recover");
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
-        while (running) {
-            tick();
-            awaitWork();
-        }
+        tick();
     }
 
     private void stageAccepted() {
@@ -192,27 +182,9 @@ class DirectScheduler implements SmartLifecycle {
     }
 
     private void wake() {
-        lock.lock();
-        try {
-            wakeUpRequested = true;
-            wakeUp.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void awaitWork() {
-        lock.lock();
-        try {
-            if (!wakeUpRequested && running) {
-                wakeUp.await(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-            }
-            wakeUpRequested = false;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            running = false;
-        } finally {
-            lock.unlock();
+        TickLoop current = loop;
+        if (current != null) {
+            current.wake();
         }
     }
 }

@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The direct (local) scheduler ({@code gateway.execution.*}).
  *
- * @param enabled whether this instance executes local runs; when false it only accepts and serves them
+ * @param enabled whether this instance executes runs (local processes, and Slurm submission and polling); when false
+ *     it only accepts and serves them
  * @param instanceId names this gateway instance as the owner of the runs it executes; it must stay the same across
  *     restarts so that a restarted instance finds and adopts its runs (default: the host name)
  * @param pollInterval how often the scheduler looks for new runs, copies logs and checks deadlines
