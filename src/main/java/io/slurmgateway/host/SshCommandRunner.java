@@ -60,6 +60,10 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
         return pool.connectionsOpened();
     }
 
+    public ConnectionStatus status() {
+        return pool.status();
+    }
+
     @Override
     public CommandResult execute(List<String> argv) throws IOException {
         String line = ShellQuoting.commandLine(argv);

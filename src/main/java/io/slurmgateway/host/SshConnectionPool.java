@@ -87,6 +87,37 @@ final class SshConnectionPool implements AutoCloseable {
         return connectionsOpened.get();
     }
 
+    ConnectionStatus status() {
+        int open = 0;
+        int busy = 0;
+        synchronized (this) {
+            for (PooledConnection connection : connections) {
+                open += connection.isConnected() ? 1 : 0;
+                busy += connection.inUse;
+            }
+        }
+        ConnectionStatus.Health health;
+        String failure = null;
+        synchronized (connectGate) {
+            if (consecutiveFailures > 0) {
+                health = ConnectionStatus.Health.DOWN;
+                failure = lastFailure.getMessage();
+            } else if (open > 0 || connectionsOpened.get() > 0) {
+                health = ConnectionStatus.Health.UP;
+            } else {
+                health = ConnectionStatus.Health.UNKNOWN;
+            }
+        }
+        return new ConnectionStatus(
+                health,
+                open,
+                connections.length,
+                busy,
+                connections.length * settings.channelsPerConnection(),
+                connectionsOpened.get(),
+                failure);
+    }
+
     @Override
     public void close() {
         closed = true;

@@ -145,6 +145,24 @@ public class SlurmClient {
         }
     }
 
+    /** The cluster's partitions as sinfo lists them, the default one first. */
+    public List<String> partitions() throws IOException {
+        CommandResult result = run("info", List.of("sinfo", "--noheader", "--format=%P"));
+        if (!result.succeeded()) {
+            throw new IOException("sinfo failed on cluster '" + cluster + "': " + result.stderrText());
+        }
+        List<String> partitions = new ArrayList<>();
+        for (String line : result.stdoutText().strip().split("\n")) {
+            String name = line.strip();
+            if (name.endsWith("*")) {
+                partitions.add(0, name.substring(0, name.length() - 1));
+            } else if (!name.isEmpty() && !partitions.contains(name)) {
+                partitions.add(name);
+            }
+        }
+        return partitions;
+    }
+
     /** Reads from several files in one round trip. */
     public List<LogRead.Result> read(List<LogRead> reads) throws IOException {
         List<String> command = new ArrayList<>(List.of("bash", "-c", READ_SCRIPT, "gateway-log-read"));
@@ -203,7 +221,7 @@ public class SlurmClient {
         return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(lines.size() - 1));
     }
 
-    /** Runs and counts a command; {@code purpose} is one of submit, poll, lookup, cancel, logs. */
+    /** Runs and counts a command; {@code purpose} is one of submit, poll, lookup, cancel, logs, info. */
     private CommandResult run(String purpose, List<String> command) throws IOException {
         meters.counter("gateway.slurm.commands", "cluster", cluster, "command", command.get(0), "purpose", purpose)
                 .increment();

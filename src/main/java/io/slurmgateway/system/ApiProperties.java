@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param streamHeartbeat how often a quiet SSE stream sends a comment, which keeps proxies from closing it and lets the
  *     gateway notice clients that have gone
  * @param maxStreams how many SSE streams may be open at once; more are refused with 503
+ * @param clusterInfoMaxAge how long {@code GET /api/v1/clusters} reuses a cluster's partition list before asking sinfo
+ *     again
  */
 @Validated
 @ConfigurationProperties("gateway.api")
@@ -33,4 +35,5 @@ public record ApiProperties(
         @DefaultValue("30m") @NotNull Duration streamTimeout,
         @DefaultValue("2") @Min(1) int streamThreads,
         @DefaultValue("15s") @NotNull Duration streamHeartbeat,
-        @DefaultValue("1000") @Min(1) int maxStreams) {}
+        @DefaultValue("1000") @Min(1) int maxStreams,
+        @DefaultValue("30s") @NotNull Duration clusterInfoMaxAge) {}

@@ -71,6 +71,16 @@ class SlurmRigTest extends GatewayTestBase {
     }
 
     @Test
+    void theClusterListShowsTheRigUpWithItsPartitions() {
+        JsonNode rig = client.json(client.get("/api/v1/clusters")).get(0);
+        assertThat(rig.get("name").asString()).isEqualTo("rig");
+        assertThat(rig.get("partitions").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("debug", "long");
+        assertThat(rig.get("health").asString()).isEqualTo("UP");
+        assertThat(rig.get("pool").get("maxConnections").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void aNonZeroExitFailsTheRunWithThatExitCode() {
         String id = client.createRun(slurmRun("echo about to fail; exit 3", null));
 

@@ -1,0 +1,88 @@
+package io.slurmgateway.clusters.web;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.slurmgateway.clusters.ClusterProperties;
+import io.slurmgateway.clusters.ClusterRegistry;
+import io.slurmgateway.host.ConnectionStatus;
+import io.slurmgateway.host.SshCommandRunner;
+import io.slurmgateway.host.SshHosts;
+import io.slurmgateway.slurm.SlurmClient;
+import io.slurmgateway.system.ApiProperties;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the gateway knows about each cluster: its SSH link's health and pool, and its partitions. Partitions come from
+ * one sinfo, remembered for {@code gateway.api.cluster-info-max-age}, and are not asked for while the cluster is DOWN,
+ * so reading this never hammers a cluster.
+ */
+@Component
+class ClusterOverview {
+
+    private final ClusterRegistry clusters;
+    private final SshHosts hosts;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final Duration maxAge;
+    private final Map<String, Partitions> partitions = new ConcurrentHashMap<>();
+
+    private record Partitions(List<String> names, String error, Instant readAt) {}
+
+    ClusterOverview(ClusterRegistry clusters, SshHosts hosts, MeterRegistry meters, Clock clock, ApiProperties api) {
+        this.clusters = clusters;
+        this.hosts = hosts;
+        this.meters = meters;
+        this.clock = clock;
+        this.maxAge = api.clusterInfoMaxAge();
+    }
+
+    List<ClusterResponse> all() {
+        return clusters.names().stream().map(this::of).toList();
+    }
+
+    ConnectionStatus status(String name) {
+        return hosts.of(name).status();
+    }
+
+    private ClusterResponse of(String name) {
+        ClusterProperties settings = clusters.find(name).orElseThrow();
+        SshCommandRunner host = hosts.of(name);
+        Partitions known = host.status().health() == ConnectionStatus.Health.DOWN ? null : partitions(name, host);
+        ConnectionStatus status = host.status(); // after sinfo, which may have connected or failed to
+        String error = status.lastFailure() != null ? status.lastFailure() : known == null ? null : known.error();
+        return new ClusterResponse(
+                name,
+                settings.host(),
+                settings.port(),
+                settings.user(),
+                status.health(),
+                new ClusterResponse.Pool(
+                        status.openConnections(),
+                        status.maxConnections(),
+                        status.busyChannels(),
+                        status.channelCapacity(),
+                        status.connectionsOpened()),
+                known == null ? null : known.names(),
+                error);
+    }
+
+    private Partitions partitions(String name, SshCommandRunner host) {
+        Instant now = clock.instant();
+        return partitions.compute(name, (key, cached) -> {
+            if (cached != null && cached.readAt().plus(maxAge).isAfter(now)) {
+                return cached;
+            }
+            try {
+                return new Partitions(new SlurmClient(name, host, meters).partitions(), null, now);
+            } catch (IOException | RuntimeException failed) {
+                return new Partitions(null, failed.getMessage(), now);
+            }
+        });
+    }
+}

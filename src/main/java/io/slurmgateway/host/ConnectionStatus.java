@@ -1,0 +1,24 @@
+package io.slurmgateway.host;
+
+/**
+ * How the gateway's SSH link to a cluster is doing.
+ *
+ * @param health UP when it is connected or its last attempt succeeded, DOWN while a failed attempt's backoff runs,
+ *     UNKNOWN before the first attempt
+ * @param lastFailure why the last connection attempt failed, while the cluster is DOWN
+ */
+public record ConnectionStatus(
+        Health health,
+        int openConnections,
+        int maxConnections,
+        int busyChannels,
+        int channelCapacity,
+        long connectionsOpened,
+        String lastFailure) {
+
+    public enum Health {
+        UP,
+        DOWN,
+        UNKNOWN
+    }
+}
