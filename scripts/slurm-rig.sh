@@ -11,7 +11,8 @@
 # status  prints what runs; exit code 0 only when the whole rig is up.
 #
 # Environment:
-#   RIG_DIR   state directory: keys, sshd files, the user's home, pids, logs  (default: <repo>/.slurm-rig)
+#   RIG_DIR   state directory: keys, sshd files, pids, logs, the gateway configuration  (default: <repo>/.slurm-rig)
+#   HOME_BASE where the SSH user's home is created (default: /home)
 #   SSH_PORT  (2222)   SSH_USER (hpcuser)   NODES (2)   CPUS_PER_NODE (2)   MEM_PER_NODE (2048, MB)
 #   CGROUPS   auto | 1 | 0: with cgroups a job over its memory ends OUT_OF_MEMORY, without it FAILED 0:9
 #             (auto = on when a cgroup v1 memory controller is mounted)
@@ -32,7 +33,9 @@ CLUSTER_NAME=rigcluster
 DB_PASSWORD=slurmdbpass
 SSH_DIR=$RIG_DIR/ssh
 PID_DIR=$RIG_DIR/run
-HOME_BASE=$RIG_DIR/home
+# the cluster user's home, as on a real cluster; outside the state directory so that sshd's StrictModes and the
+# user itself can reach it wherever the repository is checked out
+HOME_BASE=${HOME_BASE:-/home}
 CONFIG_OUT=$RIG_DIR/application-rig.yml
 
 started=$(date +%s%N)
@@ -327,6 +330,10 @@ EOF
 up() {
   [ "$(id -u)" = 0 ] || fail "must run as root"
   install -d -m 755 "$RIG_DIR" "$HOME_BASE"
+  if ! pid_in "$SSH_DIR/sshd.pid" sshd >/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$SSH_PORT") 2>/dev/null; then
+    fail "127.0.0.1:$SSH_PORT is taken by something this rig did not start (another checkout's rig? its" \
+         "scripts/slurm-rig.sh down stops it); choose another with SSH_PORT"
+  fi
   install -d -m 700 "$SSH_DIR" "$PID_DIR"
   install_missing_packages
   mkdir -p /etc/slurm
