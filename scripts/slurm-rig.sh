@@ -193,7 +193,8 @@ start_database() {
   elif mariadb-admin -h127.0.0.1 -uroot ping >/dev/null 2>&1; then host=127.0.0.1; sql=(mariadb -h127.0.0.1 -uroot)
   else
     install -d -o mysql -g root /run/mysqld
-    setsid -f /usr/sbin/mariadbd --user=mysql --bind-address=127.0.0.1 --pid-file="$PID_DIR/mariadbd.pid" \
+    # the pid file goes where the mysql user may write it: mariadbd drops to that user before writing it
+    setsid -f /usr/sbin/mariadbd --user=mysql --bind-address=127.0.0.1 --pid-file=/run/mysqld/mysqld.pid \
       < /dev/null > "$RIG_DIR/mariadb.log" 2>&1
     touch "$PID_DIR/mariadbd.owned"
     wait_until 60 MariaDB mariadb-admin ping
@@ -361,7 +362,7 @@ down() {
   for node in $(node_names); do stop_by_pid "/run/slurmd-$node.pid" slurmd; done
   stop_by_pid /run/slurmctld.pid slurmctld
   stop_by_pid /run/slurmdbd.pid slurmdbd
-  if [ -e "$PID_DIR/mariadbd.owned" ]; then stop_by_pid "$PID_DIR/mariadbd.pid" mariadbd; rm -f "$PID_DIR/mariadbd.owned"; fi
+  if [ -e "$PID_DIR/mariadbd.owned" ]; then stop_by_pid /run/mysqld/mysqld.pid mariadbd; rm -f "$PID_DIR/mariadbd.owned"; fi
   if [ -e "$PID_DIR/munged.owned" ]; then stop_by_pid /run/munge/munged.pid munged; rm -f "$PID_DIR/munged.owned"; fi
   rm -f "$CONFIG_OUT"
   say "rig is down"

@@ -43,6 +43,9 @@ import org.springframework.util.unit.DataSize;
  * @param defaultCpusPerTask CPUs per task of a run that sets none; 0 leaves it to Slurm
  * @param defaultMemory the memory of a run that sets none, like {@code 2G}; empty leaves it to Slurm
  * @param pollInterval how often the cluster's active jobs are polled (one squeue per tick)
+ * @param accountingWait how long a job that squeue shows finished may wait for its accounting record (which carries
+ *     the exit code) before the run ends with squeue's state and an unknown exit code
+ * @param lostJobTimeout how long a job may be unknown to both squeue and sacct before its run ends FAILED
  * @param submitAttempts how often a submission that failed for a transient reason is tried in all
  * @param submitRetryBackoff the wait before the first retry of such a submission; it doubles with each further try
  */
@@ -76,6 +79,8 @@ public record ClusterProperties(
         @DefaultValue("0") @Min(0) int defaultCpusPerTask,
         @DefaultValue("") @Pattern(regexp = "([1-9][0-9]{0,9}[KMGT]?)?") String defaultMemory,
         @DefaultValue("2s") @NotNull Duration pollInterval,
+        @DefaultValue("2m") @NotNull Duration accountingWait,
+        @DefaultValue("10m") @NotNull Duration lostJobTimeout,
         @DefaultValue("5") @Min(1) int submitAttempts,
         @DefaultValue("2s") @NotNull Duration submitRetryBackoff) {
 

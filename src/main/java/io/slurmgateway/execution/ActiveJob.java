@@ -2,6 +2,8 @@ package io.slurmgateway.execution;
 
 import io.slurmgateway.runs.LogStream;
 import io.slurmgateway.runs.RunState;
+import io.slurmgateway.slurm.QueueEntry;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
@@ -19,6 +21,9 @@ final class ActiveJob {
     private String slurmReason;
     private boolean cancelSent;
     private Ending ending;
+    private QueueEntry queueEnding;
+    private Instant endedInQueueSince;
+    private Instant missingSince;
     private final Map<LogStream, Long> copied = new EnumMap<>(LogStream.class);
     private final Set<LogStream> limitNoted = EnumSet.noneOf(LogStream.class);
 
@@ -62,10 +67,44 @@ final class ActiveJob {
         return runState == RunState.RUNNING || ending != null;
     }
 
-    boolean markCancelSent() {
-        boolean first = !cancelSent;
+    boolean isCancelSent() {
+        return cancelSent;
+    }
+
+    void markCancelSent() {
         cancelSent = true;
-        return first;
+    }
+
+    /** squeue showed the job in a final state at {@code now} (the first time counts). */
+    void endedInQueue(QueueEntry entry, Instant now) {
+        if (queueEnding == null) {
+            endedInQueueSince = now;
+        }
+        queueEnding = entry;
+    }
+
+    /** The final state squeue showed, while accounting has not confirmed it; null before. */
+    QueueEntry queueEnding() {
+        return queueEnding;
+    }
+
+    Instant endedInQueueSince() {
+        return endedInQueueSince;
+    }
+
+    void seenInQueue() {
+        missingSince = null;
+    }
+
+    /** Neither squeue nor accounting knows the job at {@code now} (the first time counts). */
+    void missingFrom(Instant now) {
+        if (missingSince == null) {
+            missingSince = now;
+        }
+    }
+
+    Instant missingSince() {
+        return missingSince;
     }
 
     Ending ending() {

@@ -49,7 +49,7 @@ final class ClusterWorker {
 
     private final TickLoop submitLoop;
     private final TickLoop pollLoop;
-    private boolean recovered;
+    private volatile boolean recovered;
 
     /** A submission to try again: the run, how many attempts it had, and when the next is due. */
     private record Retry(Run run, int attempts, long dueAtNanos) {}
@@ -104,6 +104,9 @@ final class ClusterWorker {
 
     /** One pass of submissions: new runs, then retries that are due. */
     void submitTick() {
+        if (!recovered) {
+            return; // recovery may hand over runs this instance was submitting: they must be known first
+        }
         try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster)) {
             step("submit", this::submitAccepted);
             step("submit", this::retryDue);
@@ -115,6 +118,9 @@ final class ClusterWorker {
         try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster)) {
             if (!recovered) {
                 recovered = step("recover", this::recover);
+                if (recovered) {
+                    submitLoop.wake();
+                }
                 return;
             }
             if (!active.isEmpty()) {
@@ -166,22 +172,26 @@ final class ClusterWorker {
         try (MDC.MDCCloseable ignored = MDC.putCloseable("runId", run.getId().toString())) {
             SlurmSubmitter.Attempt outcome = submitter.submit(run, mayExist, attempt >= settings.submitAttempts());
             if (outcome instanceof SlurmSubmitter.Attempt.Active started) {
-                active.put(run.getId(), started.job());
+                active.putIfAbsent(run.getId(), started.job());
             } else if (outcome instanceof SlurmSubmitter.Attempt.RetryLater) {
-                Duration backoff = settings.submitRetryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10));
-                retries.put(run.getId(), new Retry(run, attempt, System.nanoTime() + backoff.toNanos()));
+                retryLater(run, attempt);
             }
         } catch (RuntimeException failed) {
-            // a database failure after an uncertain step: check by name before anything is submitted again
-            log.warn("submitting run {} failed; it is checked again: {}", run.getId(), failed.getMessage());
-            retries.put(
-                    run.getId(),
-                    new Retry(
-                            run,
-                            attempt,
-                            System.nanoTime() + settings.submitRetryBackoff().toNanos()));
+            // e.g. a database failure after an uncertain step: the next attempt checks by name before submitting
             metrics.stepFailed("slurm:" + cluster, "submit");
+            if (attempt < settings.submitAttempts()) {
+                log.warn("submitting run {} failed; it is checked again: {}", run.getId(), failed.getMessage());
+                retryLater(run, attempt);
+            } else {
+                log.error("submitting run {} failed {} times; giving up", run.getId(), attempt, failed);
+                queue.markSubmitFailed(run.getId(), "submission failed " + attempt + " times: " + failed.getMessage());
+            }
         }
+    }
+
+    private void retryLater(Run run, int attempt) {
+        Duration backoff = settings.submitRetryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10));
+        retries.put(run.getId(), new Retry(run, attempt, System.nanoTime() + backoff.toNanos()));
     }
 
     private void sendCancels() throws IOException {
@@ -189,13 +199,16 @@ final class ClusterWorker {
         List<ActiveJob> toCancel = new ArrayList<>();
         for (UUID runId : requested) {
             ActiveJob job = active.get(runId);
-            if (job != null && job.ending() == null && job.markCancelSent()) {
+            if (job != null && job.ending() == null && !job.isCancelSent()) {
                 toCancel.add(job);
             }
         }
         if (!toCancel.isEmpty()) {
             slurm.cancel(toCancel.stream().map(ActiveJob::jobId).toList());
-            toCancel.forEach(job -> queue.note(job.runId(), "scancel sent for Slurm job " + job.jobId()));
+            for (ActiveJob job : toCancel) { // only once scancel went through, or the next tick sends it again
+                job.markCancelSent();
+                queue.note(job.runId(), "scancel sent for Slurm job " + job.jobId());
+            }
         }
     }
 

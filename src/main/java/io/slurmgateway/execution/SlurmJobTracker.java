@@ -8,6 +8,9 @@ import io.slurmgateway.slurm.SlurmClient;
 import io.slurmgateway.slurm.SlurmExitCode;
 import io.slurmgateway.slurm.SlurmStates;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,16 +22,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows a cluster's active jobs with one squeue per tick for all of them, plus one sacct for those that squeue shows
  * finished (for the batch step's exit code) or no longer shows. A job squeue does not show is never assumed finished:
- * it stays active until accounting has its final state.
+ * it stays active until accounting has its final state. Two bounds keep a run from waiting forever: a job squeue shows
+ * finished whose accounting record stays incomplete past {@code accounting-wait} ends with squeue's state; a job that
+ * neither squeue nor accounting knows for {@code lost-job-timeout} ends FAILED.
  */
 final class SlurmJobTracker {
 
     private static final Logger log = LoggerFactory.getLogger(SlurmJobTracker.class);
 
     private final RunWorkQueue queue;
+    private final Clock clock;
+    private final Duration accountingWait;
+    private final Duration lostJobTimeout;
 
-    SlurmJobTracker(RunWorkQueue queue) {
+    SlurmJobTracker(RunWorkQueue queue, Clock clock, Duration accountingWait, Duration lostJobTimeout) {
         this.queue = queue;
+        this.clock = clock;
+        this.accountingWait = accountingWait;
+        this.lostJobTimeout = lostJobTimeout;
     }
 
     /** What one poll found: the moves between QUEUED and RUNNING, and the jobs that ended. */
@@ -40,6 +51,7 @@ final class SlurmJobTracker {
     Findings poll(SlurmClient slurm, Collection<ActiveJob> jobs) throws IOException {
         Map<String, QueueEntry> queued =
                 slurm.queue(jobs.stream().map(ActiveJob::jobId).toList());
+        Instant now = clock.instant();
         List<Move> moves = new ArrayList<>();
         List<ActiveJob> needAccounting = new ArrayList<>();
         for (ActiveJob job : jobs) {
@@ -48,40 +60,51 @@ final class SlurmJobTracker {
                 needAccounting.add(job);
                 continue;
             }
+            job.seenInQueue();
             Optional<RunState> next = SlurmStates.runStateOf(entry.state(), null);
             if (next.isPresent() && next.get().isTerminal()) {
+                job.endedInQueue(entry, now);
                 needAccounting.add(job);
             } else if (job.hasChanged(next.orElse(job.runState()), entry.state(), entry.reason())) {
                 moves.add(new Move(job, next.orElse(job.runState()), entry.state(), entry.reason()));
             }
         }
         List<ActiveJob> ended = new ArrayList<>();
-        if (!needAccounting.isEmpty()) {
-            Map<String, AccountingRecord> accounted;
-            try {
-                accounted = slurm.accounting(
-                        needAccounting.stream().map(ActiveJob::jobId).toList());
-            } catch (IOException failed) {
-                // the moves squeue showed are still recorded; the endings are found at a later tick
-                log.warn("sacct failed; finished jobs are looked up again next tick: {}", failed.getMessage());
-                return new Findings(moves, List.of());
-            }
-            for (ActiveJob job : needAccounting) {
-                AccountingRecord record = accounted.get(job.jobId());
-                if (record == null) {
-                    log.debug("job {} is in neither squeue nor accounting yet; asking again next tick", job.jobId());
-                    continue;
-                }
+        if (needAccounting.isEmpty()) {
+            return new Findings(moves, ended);
+        }
+        Map<String, AccountingRecord> accounted;
+        boolean accountingAnswered = true;
+        try {
+            accounted = slurm.accounting(
+                    needAccounting.stream().map(ActiveJob::jobId).toList());
+        } catch (IOException failed) {
+            log.warn("sacct failed; finished jobs are looked up again next tick: {}", failed.getMessage());
+            accounted = Map.of();
+            accountingAnswered = false;
+        }
+        for (ActiveJob job : needAccounting) {
+            AccountingRecord record = accounted.get(job.jobId());
+            if (record != null) {
+                job.seenInQueue(); // known to Slurm, so not lost
                 SlurmExitCode exit = record.workloadExit();
                 Optional<RunState> next = SlurmStates.runStateOf(record.state(), exit == null ? null : exit.status());
                 if (next.isPresent() && next.get().isTerminal()) {
                     job.end(ending(job, record, next.get(), exit));
                     ended.add(job);
-                } else if (next.isPresent() && job.hasChanged(next.get(), record.state(), record.reason())) {
-                    // accounting lags the controller by a few seconds; it may still say RUNNING
+                    continue;
+                }
+                // accounting lags the controller: a job squeue shows ended may still be RUNNING here, and must not
+                // move back; one squeue no longer shows may be followed through accounting
+                if (job.queueEnding() == null
+                        && next.isPresent()
+                        && job.hasChanged(next.get(), record.state(), record.reason())) {
                     moves.add(new Move(job, next.get(), record.state(), record.reason()));
                 }
+            } else if (job.queueEnding() == null && accountingAnswered) {
+                job.missingFrom(now);
             }
+            endWithoutAccountingIfOverdue(job, now).ifPresent(ended::add);
         }
         return new Findings(moves, ended);
     }
@@ -98,6 +121,36 @@ final class SlurmJobTracker {
                             + ("None".equals(move.slurmReason()) ? "" : " (" + move.slurmReason() + ")"));
             move.job().seen(move.next(), move.slurmState(), move.slurmReason());
         }
+    }
+
+    private Optional<ActiveJob> endWithoutAccountingIfOverdue(ActiveJob job, Instant now) {
+        if (job.ending() != null) {
+            return Optional.empty();
+        }
+        QueueEntry ended = job.queueEnding();
+        if (ended != null && job.endedInQueueSince().plus(accountingWait).isBefore(now)) {
+            RunState outcome = SlurmStates.runStateOf(ended.state(), null).orElseThrow();
+            job.end(new ActiveJob.Ending(
+                    outcome,
+                    null,
+                    SlurmStates.baseState(ended.state()),
+                    ended.reason(),
+                    "Slurm job " + job.jobId() + " ended " + ended.state() + "; accounting gave no final record within "
+                            + accountingWait.toSeconds() + " s, so its exit code is unknown"));
+            return Optional.of(job);
+        }
+        if (job.missingSince() != null
+                && job.missingSince().plus(lostJobTimeout).isBefore(now)) {
+            job.end(new ActiveJob.Ending(
+                    RunState.FAILED,
+                    null,
+                    null,
+                    null,
+                    "Slurm job " + job.jobId() + " has been unknown to both squeue and sacct for "
+                            + lostJobTimeout.toSeconds() + " s; its outcome cannot be known"));
+            return Optional.of(job);
+        }
+        return Optional.empty();
     }
 
     private static ActiveJob.Ending ending(

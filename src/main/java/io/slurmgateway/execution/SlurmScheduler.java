@@ -13,6 +13,7 @@ import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunStateChanged;
 import io.slurmgateway.runs.RunWorkQueue;
 import io.slurmgateway.slurm.SlurmClient;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ class SlurmScheduler implements SmartLifecycle {
     private final ExecutionProperties properties;
     private final ExecutionMetrics metrics;
     private final MeterRegistry meters;
+    private final Clock clock;
     private final List<ClusterWorker> workers = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
@@ -51,7 +53,9 @@ class SlurmScheduler implements SmartLifecycle {
             LauncherRegistry launchers,
             ExecutionProperties properties,
             ExecutionMetrics metrics,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Clock clock) {
+        this.clock = clock;
         this.clusters = clusters;
         this.hosts = hosts;
         this.queue = queue;
@@ -81,7 +85,7 @@ class SlurmScheduler implements SmartLifecycle {
                     properties.stagingBatchSize(),
                     slurm,
                     new SlurmSubmitter(name, settings, host, slurm, queue, runService, launchers),
-                    new SlurmJobTracker(queue),
+                    new SlurmJobTracker(queue, clock, settings.accountingWait(), settings.lostJobTimeout()),
                     new RemoteLogTailer(logs, queue, properties),
                     queue,
                     metrics,

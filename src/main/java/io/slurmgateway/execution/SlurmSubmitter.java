@@ -108,22 +108,48 @@ final class SlurmSubmitter {
     }
 
     private Attempt retryOrGiveUp(Run run, String message, boolean lastAttempt) {
-        if (lastAttempt) {
-            queue.markSubmitFailed(
-                    run.getId(), "submission failed " + settings.submitAttempts() + " times, last: " + message);
-            return new Attempt.Over();
+        if (!lastAttempt) {
+            log.info("run {}: submission failed for a reason that may pass, retrying: {}", run.getId(), message);
+            return new Attempt.RetryLater(message);
         }
-        log.info("run {}: submission failed for a reason that may pass, retrying: {}", run.getId(), message);
-        return new Attempt.RetryLater(message);
+        // the failed attempt may have submitted the job after all: follow it if it exists, never leave it unwatched
+        String jobName = BatchScript.jobName(run.getId());
+        String aftermath;
+        try {
+            Optional<String> existing = slurm.findJobByName(jobName);
+            if (existing.isPresent()) {
+                return adopt(run, existing.get(), directoryOf(run));
+            }
+            aftermath = "no job named " + jobName + " exists";
+        } catch (IOException unchecked) {
+            aftermath = cancelByName(jobName);
+        }
+        queue.markSubmitFailed(
+                run.getId(),
+                "submission failed " + settings.submitAttempts() + " times, last: " + message + " (" + aftermath + ")");
+        return new Attempt.Over();
+    }
+
+    private String cancelByName(String jobName) {
+        try {
+            slurm.cancelByName(jobName);
+            return "any job named " + jobName + " was cancelled";
+        } catch (IOException unreachable) {
+            log.warn("could not check for or cancel a job named {}: {}", jobName, unreachable.getMessage());
+            return "the cluster could not be checked for a job named " + jobName;
+        }
     }
 
     private Attempt adopt(Run run, String jobId, String directory) throws IOException {
         if (queue.recordSubmitted(run.getId(), cluster, jobId)) {
             return new Attempt.Active(new ActiveJob(run.getId(), jobId, directory, RunState.QUEUED));
         }
-        // the run was cancelled while it was being submitted: its job must not run
+        // the run ended while it was being submitted (it was cancelled), or has another job: this one must not run
         slurm.cancel(List.of(jobId));
-        queue.note(run.getId(), "Slurm job " + jobId + " was cancelled: the run was cancelled while it was submitted");
+        queue.note(
+                run.getId(),
+                "Slurm job " + jobId + " was cancelled: it is not the run's job (the run was cancelled"
+                        + " while it was submitted)");
         return new Attempt.Over();
     }
 

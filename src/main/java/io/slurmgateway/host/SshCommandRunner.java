@@ -10,10 +10,8 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.FileAttributes;
@@ -38,16 +36,13 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
     private final SshConnectionPool pool;
     private final Duration commandTimeout;
     private final long maxOutputBytes;
-    private final ScheduledExecutorService timeouts;
     private final ExecutorService readers;
 
-    SshCommandRunner(
-            String cluster, ClusterProperties settings, ScheduledExecutorService timeouts, ExecutorService readers) {
+    SshCommandRunner(String cluster, ClusterProperties settings, ExecutorService readers) {
         this.cluster = cluster;
         this.pool = new SshConnectionPool(cluster, settings);
         this.commandTimeout = settings.commandTimeout();
         this.maxOutputBytes = settings.maxCommandOutput().toBytes();
-        this.timeouts = timeouts;
         this.readers = readers;
     }
 
@@ -164,48 +159,56 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
         }
     }
 
+    /**
+     * Runs one command and returns at the latest when {@code command-timeout} has passed: the output is read on other
+     * threads, and a command that overruns has its channel closed in the background (closing waits for the server,
+     * which a hung link never answers), so the caller is never held longer.
+     */
     private CommandResult run(SSHClient client, String program, String line) throws IOException {
-        try (Session session = client.startSession()) {
+        long deadline = System.nanoTime() + commandTimeout.toNanos();
+        Session session = client.startSession();
+        boolean answered = false;
+        try {
             Session.Command command = session.exec(line);
-            AtomicBoolean timedOut = new AtomicBoolean();
-            ScheduledFuture<?> watchdog = timeouts.schedule(
-                    () -> {
-                        timedOut.set(true);
-                        try {
-                            command.close();
-                        } catch (IOException ignored) {
-                            // the channel is gone either way, which is what ends the reads below
-                        }
-                    },
-                    commandTimeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
-            try {
-                Future<byte[]> stderr = readers.submit(() -> readAll(command.getErrorStream(), program));
-                byte[] stdout = readAll(command.getInputStream(), program);
-                byte[] errors = stderr.get();
-                command.join(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (timedOut.get()) {
-                    throw new CommandTimeoutException(program, commandTimeout);
-                }
-                Integer status = command.getExitStatus();
-                if (status == null) {
-                    throw new IOException(program + " on cluster '" + cluster + "' ended without an exit status"
-                            + (command.getExitSignal() == null ? "" : " (signal " + command.getExitSignal() + ")"));
-                }
-                return new CommandResult(status, stdout, errors);
-            } catch (IOException | ExecutionException failed) {
-                if (timedOut.get()) {
-                    throw new CommandTimeoutException(program, commandTimeout);
-                }
-                throw failed instanceof IOException io
-                        ? io
-                        : new IOException("reading the output of " + program + " failed", failed.getCause());
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while running " + program, interrupted);
-            } finally {
-                watchdog.cancel(false);
+            Future<byte[]> stdout = readers.submit(() -> readAll(command.getInputStream(), program));
+            Future<byte[]> stderr = readers.submit(() -> readAll(command.getErrorStream(), program));
+            byte[] out = stdout.get(remaining(deadline), TimeUnit.NANOSECONDS);
+            byte[] errors = stderr.get(remaining(deadline), TimeUnit.NANOSECONDS);
+            command.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))), TimeUnit.MILLISECONDS);
+            Integer status = command.getExitStatus();
+            if (status == null) {
+                throw new IOException(program + " on cluster '" + cluster + "' ended without an exit status"
+                        + (command.getExitSignal() == null ? "" : " (signal " + command.getExitSignal() + ")"));
             }
+            answered = true;
+            return new CommandResult(status, out, errors);
+        } catch (TimeoutException overran) {
+            throw new CommandTimeoutException(program, commandTimeout);
+        } catch (ExecutionException failed) {
+            throw failed.getCause() instanceof IOException io
+                    ? io
+                    : new IOException("reading the output of " + program + " failed", failed.getCause());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + program, interrupted);
+        } finally {
+            if (answered) {
+                session.close();
+            } else {
+                readers.execute(() -> closeQuietly(session));
+            }
+        }
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    private static void closeQuietly(Session session) {
+        try {
+            session.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the channel is abandoned either way; a broken link is noticed by the keep-alive
         }
     }
 

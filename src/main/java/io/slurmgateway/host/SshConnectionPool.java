@@ -55,6 +55,7 @@ final class SshConnectionPool implements AutoCloseable {
         this.settings = settings;
         this.config = new DefaultConfig();
         config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+        this.nextConnectAtNanos = System.nanoTime();
         this.channels = new Semaphore(settings.poolSize() * settings.channelsPerConnection(), true);
         this.connections = new PooledConnection[settings.poolSize()];
         for (int i = 0; i < connections.length; i++) {
@@ -207,7 +208,8 @@ final class SshConnectionPool implements AutoCloseable {
     private void waitForConnectTurn() throws IOException {
         synchronized (connectGate) {
             long now = System.nanoTime();
-            if (now < backoffUntilNanos) {
+            // nanoTime values may be negative: only their differences mean anything
+            if (consecutiveFailures > 0 && backoffUntilNanos - now > 0) {
                 throw new IOException(
                         "cluster '" + cluster + "' is unreachable; next connection attempt in "
                                 + TimeUnit.NANOSECONDS.toMillis(backoffUntilNanos - now) + " ms (last failure: "
@@ -215,7 +217,7 @@ final class SshConnectionPool implements AutoCloseable {
                         lastFailure);
             }
             long waitNanos = nextConnectAtNanos - now;
-            nextConnectAtNanos = Math.max(now, nextConnectAtNanos)
+            nextConnectAtNanos = (waitNanos > 0 ? nextConnectAtNanos : now)
                     + settings.minConnectInterval().toNanos();
             if (waitNanos > 0) {
                 try {

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
@@ -17,9 +16,7 @@ public class SshHosts implements AutoCloseable {
 
     private final ClusterRegistry clusters;
     private final Map<String, SshCommandRunner> runners = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timeouts =
-            Executors.newSingleThreadScheduledExecutor(daemonThreads("ssh-command-timeout"));
-    private final ExecutorService readers = Executors.newCachedThreadPool(daemonThreads("ssh-stderr-reader"));
+    private final ExecutorService readers = Executors.newCachedThreadPool(daemonThreads("ssh-output-reader"));
 
     public SshHosts(ClusterRegistry clusters) {
         this.clusters = clusters;
@@ -30,7 +27,7 @@ public class SshHosts implements AutoCloseable {
         return runners.computeIfAbsent(cluster, name -> {
             ClusterProperties settings = clusters.find(name)
                     .orElseThrow(() -> new IllegalArgumentException("no cluster '" + name + "' is configured"));
-            return new SshCommandRunner(name, settings, timeouts, readers);
+            return new SshCommandRunner(name, settings, readers);
         });
     }
 
@@ -38,7 +35,6 @@ public class SshHosts implements AutoCloseable {
     @Override
     public void close() {
         runners.values().forEach(SshCommandRunner::close);
-        timeouts.shutdownNow();
         readers.shutdownNow();
     }
 

@@ -67,17 +67,19 @@ public class RunWorkQueue {
     }
 
     /**
-     * Records the Slurm job of a run being submitted.
+     * Records the Slurm job of a run being submitted. Recording the same job again is harmless (a retry after a
+     * record that committed but reported a failure).
      *
-     * @return false when the run ended meanwhile (it was cancelled while being staged): the job must be cancelled
+     * @return whether {@code jobId} is the run's job; false when the run ended meanwhile (it was cancelled while being
+     *     staged) or has another job, and this one must be cancelled
      */
     public boolean recordSubmitted(UUID id, String cluster, String jobId) {
         return update(id, run -> {
-            if (run.getState() != RunState.STAGING) {
-                return false;
+            if (run.getState() == RunState.STAGING) {
+                run.recordSubmission(cluster, jobId, clock.instant());
+                return true;
             }
-            run.recordSubmission(cluster, jobId, clock.instant());
-            return true;
+            return jobId.equals(run.getSlurmJobId()) && !run.getState().isTerminal();
         });
     }
 

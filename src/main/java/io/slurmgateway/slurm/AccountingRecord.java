@@ -7,9 +7,12 @@ package io.slurmgateway.slurm;
 public record AccountingRecord(
         String jobId, String state, SlurmExitCode exitCode, String reason, String batchState, SlurmExitCode batchExit) {
 
-    /** The workload's exit code: the batch step's when sacct has it, else the job's. */
+    /**
+     * The workload's exit code, which is its batch step's; null when the job has no batch step (it never started, e.g.
+     * cancelled while pending, where the job line's {@code 0:0} would wrongly read as success).
+     */
     public SlurmExitCode workloadExit() {
-        return batchExit != null ? batchExit : exitCode;
+        return batchExit;
     }
 
     AccountingRecord withBatch(String state, SlurmExitCode exit) {

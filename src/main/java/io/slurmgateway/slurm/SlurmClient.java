@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +28,10 @@ public class SlurmClient {
             Pattern.CASE_INSENSITIVE);
 
     private static final String QUEUE_FORMAT = "%i|%T|%r";
+
+    /** Well below the 128 KiB Linux allows one argument, which is what a whole remote command line is to sh -c. */
+    static final int MAX_LISTED_ARGUMENT = 96 * 1024;
+
     private static final String ACCOUNTING_FORMAT = "JobID,State,ExitCode,Reason";
 
     /**
@@ -83,7 +88,7 @@ public class SlurmClient {
     public Optional<String> findJobByName(String jobName) throws IOException {
         CommandResult queued = run(
                 "lookup", List.of("squeue", "--noheader", "--states=all", "--me", "--name=" + jobName, "--format=%i"));
-        Optional<String> inQueue = lastLine(queued);
+        Optional<String> inQueue = lastLine(queued, "squeue");
         if (inQueue.isPresent()) {
             return inQueue;
         }
@@ -97,26 +102,36 @@ public class SlurmClient {
                         "--starttime=now-7days",
                         "--name=" + jobName,
                         "--format=JobID"));
-        return lastLine(accounted);
+        return lastLine(accounted, "sacct");
+    }
+
+    /** Cancels every job of this name (the gateway's own jobs carry the run id in theirs); best effort. */
+    public void cancelByName(String jobName) throws IOException {
+        CommandResult result = run("cancel", List.of("scancel", "--me", "--name=" + jobName));
+        if (!result.succeeded()) {
+            throw new IOException("scancel failed on cluster '" + cluster + "': " + result.stderrText());
+        }
     }
 
     /** The jobs squeue knows among {@code jobIds}, finished ones included while slurmctld keeps them. */
     public Map<String, QueueEntry> queue(Collection<String> jobIds) throws IOException {
-        CommandResult result = run(
-                "poll",
-                List.of(
-                        "squeue",
-                        "--noheader",
-                        "--states=all",
-                        "--jobs=" + String.join(",", jobIds),
-                        "--format=" + QUEUE_FORMAT));
+        String idList = String.join(",", jobIds);
+        // a remote command line is one argument of sh -c, which Linux caps at 128 KiB: past that, ask for all of the
+        // user's jobs (a constant-size command) and keep ours
+        String selection = idList.length() <= MAX_LISTED_ARGUMENT ? "--jobs=" + idList : "--me";
+        CommandResult result =
+                run("poll", List.of("squeue", "--noheader", "--states=all", selection, "--format=" + QUEUE_FORMAT));
         if (!result.succeeded()) {
             if (result.stderrText().contains("Invalid job id")) {
                 return Map.of(); // none of them is known any more
             }
             throw new IOException("squeue failed on cluster '" + cluster + "': " + result.stderrText());
         }
-        return SlurmOutputParser.queue(result.stdoutText());
+        Map<String, QueueEntry> entries = SlurmOutputParser.queue(result.stdoutText());
+        if (selection.equals("--me")) {
+            entries.keySet().retainAll(Set.copyOf(jobIds));
+        }
+        return entries;
     }
 
     /** What accounting holds about {@code jobIds}, with their batch steps. */
@@ -163,19 +178,32 @@ public class SlurmClient {
         return partitions;
     }
 
-    /** Reads from several files in one round trip. */
+    /**
+     * Reads from several files: in one round trip, or in as few as keep each command line under the limit on one
+     * argument (about 400 files per command).
+     */
     public List<LogRead.Result> read(List<LogRead> reads) throws IOException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", READ_SCRIPT, "gateway-log-read"));
-        for (LogRead read : reads) {
-            command.add(read.path());
-            command.add(String.valueOf(read.offset()));
-            command.add(String.valueOf(read.maxBytes()));
+        List<LogRead.Result> results = new ArrayList<>(reads.size());
+        int from = 0;
+        while (from < reads.size()) {
+            List<String> command = new ArrayList<>(List.of("bash", "-c", READ_SCRIPT, "gateway-log-read"));
+            int length = READ_SCRIPT.length();
+            int to = from;
+            while (to < reads.size() && (to == from || length < MAX_LISTED_ARGUMENT)) {
+                LogRead read = reads.get(to++);
+                command.add(read.path());
+                command.add(String.valueOf(read.offset()));
+                command.add(String.valueOf(read.maxBytes()));
+                length += read.path().length() + 48; // quotes, spaces and the two numbers
+            }
+            CommandResult result = run("logs", command);
+            if (!result.succeeded()) {
+                throw new IOException("reading job output failed on cluster '" + cluster + "': " + result.stderrText());
+            }
+            results.addAll(framedChunks(reads.subList(from, to), result.stdout()));
+            from = to;
         }
-        CommandResult result = run("logs", command);
-        if (!result.succeeded()) {
-            throw new IOException("reading job output failed on cluster '" + cluster + "': " + result.stderrText());
-        }
-        return framedChunks(reads, result.stdout());
+        return results;
     }
 
     private static List<LogRead.Result> framedChunks(List<LogRead> reads, byte[] output) throws IOException {
@@ -212,9 +240,11 @@ public class SlurmClient {
         return -1;
     }
 
-    private static Optional<String> lastLine(CommandResult result) {
+    /** The last line of a lookup; a failed lookup is an error, never "no such job", or a job could be submitted twice. */
+    private Optional<String> lastLine(CommandResult result, String program) throws IOException {
         if (!result.succeeded()) {
-            return Optional.empty();
+            throw new IOException(
+                    program + " failed on cluster '" + cluster + "' while looking a job up: " + result.stderrText());
         }
         List<String> lines =
                 result.stdoutText().strip().lines().map(String::strip).toList();

@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -121,7 +123,8 @@ public final class PollTickBenchmark {
     private static void measure(String label, SimpleMeterRegistry meters, ClientFactory clients, List<ActiveJob> jobs)
             throws IOException {
         SlurmClient slurm = clients.create(meters);
-        SlurmJobTracker tracker = new SlurmJobTracker(null);
+        SlurmJobTracker tracker =
+                new SlurmJobTracker(null, Clock.systemUTC(), Duration.ofMinutes(2), Duration.ofMinutes(10));
         for (int i = 0; i < WARM_UP_TICKS; i++) {
             tracker.poll(slurm, jobs);
         }

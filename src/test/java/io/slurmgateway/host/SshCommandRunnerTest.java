@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,6 @@ class SshCommandRunnerTest {
 
     private final KeyPair hostKey = TestSshServer.newHostKey();
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService readers = Executors.newCachedThreadPool();
     private Path clientKey;
     private TestSshServer server;
@@ -51,7 +49,6 @@ class SshCommandRunnerTest {
             closeable.close();
         }
         server.close();
-        timeouts.shutdownNow();
         readers.shutdownNow();
     }
 
@@ -263,7 +260,7 @@ class SshCommandRunnerTest {
         ClusterProperties cluster = new Binder(new MapConfigurationPropertySource(settings))
                 .bind("c", ClusterProperties.class)
                 .get();
-        SshCommandRunner runner = new SshCommandRunner("test", cluster, timeouts, readers);
+        SshCommandRunner runner = new SshCommandRunner("test", cluster, readers);
         toClose.add(runner);
         return runner;
     }

@@ -1,6 +1,7 @@
 package io.slurmgateway.slurm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.slurmgateway.host.CommandResult;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +87,51 @@ class SlurmClientTest {
         assertThat(new SlurmClient("c", host, new SimpleMeterRegistry()).findJobByName("sg-x"))
                 .contains("41");
         assertThat(host.calls.get(1)).contains("sacct", "--name=sg-x");
+    }
+
+    @Test
+    void aFailedLookupIsAnErrorNeverNoSuchJob() {
+        Replaying host = new Replaying(List.of(new CommandResult(
+                1, new byte[0], bytes("squeue: error: Unable to contact slurm controller (connect failure)\n"))));
+        assertThatThrownBy(() -> new SlurmClient("c", host, new SimpleMeterRegistry()).findJobByName("sg-x"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("Unable to contact slurm controller");
+    }
+
+    @Test
+    void manyReadsAreSplitSoNoCommandLineOutgrowsTheArgumentLimit() throws IOException {
+        List<Integer> commandSizes = new ArrayList<>();
+        CommandRunner host = new Replaying(List.of()) {
+            @Override
+            public CommandResult execute(List<String> argv) {
+                commandSizes.add(String.join(" ", argv).length());
+                int files = (argv.size() - 4) / 3;
+                return new CommandResult(0, bytes("-1\n".repeat(files)), new byte[0]);
+            }
+        };
+        List<LogRead> reads = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            reads.add(new LogRead("/home/user/slurm-gateway/" + UUID.randomUUID() + "/stdout.log", 123456, 4096));
+        }
+        List<LogRead.Result> results = new SlurmClient("c", host, new SimpleMeterRegistry()).read(reads);
+
+        assertThat(results).hasSize(3000);
+        assertThat(results).extracting(LogRead.Result::request).containsExactlyElementsOf(reads);
+        assertThat(commandSizes).hasSizeGreaterThan(1).allSatisfy(size -> assertThat(size)
+                .isLessThan(128 * 1024));
+    }
+
+    @Test
+    void squeueOfMoreJobsThanOneArgumentHoldsAsksForTheUsersJobsAndKeepsOurs() throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            ids.add(String.valueOf(1_000_000 + i));
+        }
+        Replaying host = new Replaying(
+                List.of(new CommandResult(0, bytes("1000000|RUNNING|None\n42|RUNNING|None\n"), new byte[0])));
+        assertThat(new SlurmClient("c", host, new SimpleMeterRegistry()).queue(ids))
+                .containsOnlyKeys("1000000");
+        assertThat(host.calls.get(0)).contains("--me");
     }
 
     @Test

@@ -45,7 +45,7 @@ class SlurmOutputParserTest {
         assertThat(records.get("34").state()).isEqualTo("CANCELLED by 1001");
         assertThat(records.get("34").workloadExit()).isEqualTo(new SlurmExitCode(0, 15));
         assertThat(records.get("3").batchState()).isEqualTo("OUT_OF_MEMORY");
-        assertThat(records.get("40").workloadExit()).isEqualTo(new SlurmExitCode(0, 0));
+        assertThat(records.get("40").workloadExit()).isNull(); // never started: no batch step, no exit code
         assertThat(records.get("40").reason()).isEqualTo("Priority");
     }
 }

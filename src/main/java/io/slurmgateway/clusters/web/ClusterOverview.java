@@ -72,17 +72,20 @@ class ClusterOverview {
                 error);
     }
 
+    /** Reads outside any lock: a slow cluster delays only the requests that need its fresh partitions. */
     private Partitions partitions(String name, SshCommandRunner host) {
         Instant now = clock.instant();
-        return partitions.compute(name, (key, cached) -> {
-            if (cached != null && cached.readAt().plus(maxAge).isAfter(now)) {
-                return cached;
-            }
-            try {
-                return new Partitions(new SlurmClient(name, host, meters).partitions(), null, now);
-            } catch (IOException | RuntimeException failed) {
-                return new Partitions(null, failed.getMessage(), now);
-            }
-        });
+        Partitions cached = partitions.get(name);
+        if (cached != null && cached.readAt().plus(maxAge).isAfter(now)) {
+            return cached;
+        }
+        Partitions fresh;
+        try {
+            fresh = new Partitions(new SlurmClient(name, host, meters).partitions(), null, now);
+        } catch (IOException | RuntimeException failed) {
+            fresh = new Partitions(null, failed.getMessage(), now);
+        }
+        partitions.put(name, fresh);
+        return fresh;
     }
 }
