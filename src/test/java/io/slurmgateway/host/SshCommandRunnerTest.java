@@ -129,6 +129,30 @@ class SshCommandRunnerTest {
     }
 
     @Test
+    void newConnectionsAreSpacedOutNeverABurst() throws Exception {
+        SshCommandRunner runner =
+                runner(Map.of("pool-size", "3", "channels-per-connection", "1", "min-connect-interval", "300ms"));
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<CommandResult>> calls = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                calls.add(callers.submit(() -> runner.execute(List.of("sh", "-c", "sleep 1; echo done"))));
+            }
+            for (Future<CommandResult> call : calls) {
+                assertThat(call.get().exitStatus()).isZero();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(runner.connectionsOpened()).isEqualTo(3);
+        List<Long> opened = server.sessionCreatedNanos.stream().sorted().toList();
+        for (int i = 1; i < opened.size(); i++) {
+            // the server sees each connection at least the interval after the previous one (minus scheduling slack)
+            assertThat(Duration.ofNanos(opened.get(i) - opened.get(i - 1))).isGreaterThan(Duration.ofMillis(250));
+        }
+    }
+
+    @Test
     void reconnectsAfterTheServerRestarts() throws Exception {
         SshCommandRunner runner = runner(Map.of("reconnect-backoff", "100ms", "max-reconnect-backoff", "200ms"));
         assertThat(runner.execute(List.of("echo", "before")).stdoutText()).isEqualTo("before\n");

@@ -28,6 +28,7 @@ final class TestSshServer implements AutoCloseable {
 
     private final SshServer server;
     final AtomicInteger sessionsCreated = new AtomicInteger();
+    final java.util.List<Long> sessionCreatedNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
     final AtomicInteger openChannels = new AtomicInteger();
     final AtomicInteger mostOpenChannels = new AtomicInteger();
 
@@ -50,6 +51,7 @@ final class TestSshServer implements AutoCloseable {
             @Override
             public void sessionCreated(Session session) {
                 test.sessionsCreated.incrementAndGet();
+                test.sessionCreatedNanos.add(System.nanoTime());
             }
         });
         server.addChannelListener(new ChannelListener() {
