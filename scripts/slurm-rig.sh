@@ -74,8 +74,10 @@ stop_by_pid() {
 node_names() { local i; for i in $(seq 1 "$NODES"); do echo "c$i"; done; }
 
 install_missing_packages() {
+  # slurm-wlm is only a metapackage of slurmctld, slurmd and slurm-client; its recommends pull in ~50 packages
   local wanted=(slurmctld slurmd slurm-client slurmdbd munge openssh-server openssh-client) missing=() p
-  mariadb_answers || wanted+=(mariadb-server)
+  # a database that already answers on 127.0.0.1:3306 is used as it is: only its client is needed
+  if (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null; then wanted+=(mariadb-client); else wanted+=(mariadb-server); fi
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
@@ -91,10 +93,6 @@ install_missing_packages() {
     || { tail -20 "$RIG_DIR/apt.log"; fail "apt-get install failed (log: $RIG_DIR/apt.log)"; }
   [ "$own_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
   say "packages installed"
-}
-
-mariadb_answers() {
-  command -v mariadb-admin >/dev/null && { mariadb-admin ping >/dev/null 2>&1 || mariadb-admin -h127.0.0.1 -uroot ping >/dev/null 2>&1; }
 }
 
 use_cgroups() {
