@@ -1,13 +1,8 @@
 package io.slurmgateway.execution;
 
-import io.slurmgateway.runs.LogStream;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.slurm.QueueEntry;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /** A submitted Slurm run that a cluster worker follows: its job, what was last seen of it, and its log offsets. */
@@ -24,8 +19,7 @@ final class ActiveJob {
     private QueueEntry queueEnding;
     private Instant endedInQueueSince;
     private Instant missingSince;
-    private final Map<LogStream, Long> copied = new EnumMap<>(LogStream.class);
-    private final Set<LogStream> limitNoted = EnumSet.noneOf(LogStream.class);
+    private final LogCursor logCursor;
 
     /** The final state Slurm reported; the run is finished once its output is copied. */
     record Ending(RunState outcome, Integer exitCode, String slurmState, String slurmReason, String description) {}
@@ -35,6 +29,7 @@ final class ActiveJob {
         this.jobId = jobId;
         this.directory = directory;
         this.runState = runState;
+        this.logCursor = new LogCursor(runId);
     }
 
     UUID runId() {
@@ -115,16 +110,7 @@ final class ActiveJob {
         this.ending = ending;
     }
 
-    long copied(LogStream stream) {
-        return copied.getOrDefault(stream, 0L);
-    }
-
-    void copied(LogStream stream, long upTo) {
-        copied.put(stream, upTo);
-    }
-
-    /** @return true the first time only */
-    boolean markLogLimitReached(LogStream stream) {
-        return limitNoted.add(stream);
+    LogCursor logCursor() {
+        return logCursor;
     }
 }

@@ -2,41 +2,31 @@ package io.slurmgateway.execution;
 
 import io.slurmgateway.host.CommandRunner;
 import io.slurmgateway.runs.LogStream;
-import io.slurmgateway.runs.RunLogService;
-import io.slurmgateway.runs.RunWorkQueue;
 import java.io.IOException;
-import java.util.Locale;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
  * Copies what a local run has written to stdout and stderr since the last copy into the gateway's log store, at most
- * {@code log-bytes-per-tick} per stream and tick, and never more than {@code max-log-size} per stream in all.
+ * {@code log-bytes-per-tick} per stream and tick.
  */
 @Component
 class LocalLogCopier {
 
     private final CommandRunner host;
-    private final RunLogService logs;
-    private final RunWorkQueue queue;
+    private final LogStore store;
     private final int readSize;
     private final long bytesPerTick;
-    private final long maxLogSize;
 
-    LocalLogCopier(CommandRunner host, RunLogService logs, RunWorkQueue queue, ExecutionProperties properties) {
+    LocalLogCopier(CommandRunner host, LogStore store, ExecutionProperties properties) {
         this.host = host;
-        this.logs = logs;
-        this.queue = queue;
+        this.store = store;
         this.readSize = (int) properties.logReadSize().toBytes();
         this.bytesPerTick = properties.logBytesPerTick().toBytes();
-        this.maxLogSize = properties.maxLogSize().toBytes();
     }
 
     /** Sets where copying resumes: after what the store already holds, so nothing is stored twice. */
     void resume(LocalRun run) {
-        for (LogStream stream : LogStream.values()) {
-            run.copied(stream, logs.storedLength(run.id(), stream));
-        }
+        store.resume(run.logCursor());
     }
 
     /**
@@ -53,38 +43,23 @@ class LocalLogCopier {
     }
 
     private boolean copy(LocalRun run, LogStream stream) throws IOException {
+        LogCursor cursor = run.logCursor();
         String file = run.directory().resolve(stream.fileName()).toString();
         long copiedThisTick = 0;
         while (copiedThisTick < bytesPerTick) {
-            long offset = run.copiedBytes(stream);
-            int wanted = (int) Math.min(readSize, maxLogSize - offset);
-            if (wanted <= 0) {
-                noteLimitOnce(run, stream);
+            int wanted = store.wanted(cursor, stream, readSize);
+            if (wanted == 0) {
                 return true;
             }
-            byte[] fresh = host.readFrom(file, offset, wanted);
+            byte[] fresh = host.readFrom(file, cursor.offset(stream), wanted);
             if (fresh.length == 0) {
                 return true;
             }
-            try {
-                logs.append(run.id(), stream, offset, fresh);
-            } catch (DataIntegrityViolationException alreadyStored) {
-                // an earlier append committed although it reported a failure: continue after what the store holds
-                resume(run);
+            if (!store.append(cursor, stream, fresh)) {
                 return false;
             }
-            run.copied(stream, offset + fresh.length);
             copiedThisTick += fresh.length;
         }
         return false;
-    }
-
-    private void noteLimitOnce(LocalRun run, LogStream stream) {
-        if (run.markLogLimitReached(stream)) {
-            queue.note(
-                    run.id(),
-                    stream.name().toLowerCase(Locale.ROOT) + " reached gateway.execution.max-log-size (" + maxLogSize
-                            + " bytes); the rest stays in the run's directory only");
-        }
     }
 }

@@ -1,16 +1,11 @@
 package io.slurmgateway.execution;
 
-import io.slurmgateway.runs.LogStream;
 import io.slurmgateway.runs.RunState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -29,8 +24,7 @@ final class LocalRun {
     private final ProcessHandle leader;
     private final Process child;
     private final Instant deadline;
-    private final Map<LogStream, Long> copiedBytes = new EnumMap<>(LogStream.class);
-    private final Set<LogStream> logLimitReached = EnumSet.noneOf(LogStream.class);
+    private final LogCursor logCursor;
     private boolean leftoversKilled;
     private RunState stopOutcome;
     private Instant stopStartedAt;
@@ -41,6 +35,7 @@ final class LocalRun {
         this.leader = leader;
         this.child = child;
         this.deadline = deadline;
+        this.logCursor = new LogCursor(id);
     }
 
     UUID id() {
@@ -59,12 +54,8 @@ final class LocalRun {
         return deadline;
     }
 
-    long copiedBytes(LogStream stream) {
-        return copiedBytes.getOrDefault(stream, 0L);
-    }
-
-    void copied(LogStream stream, long upTo) {
-        copiedBytes.put(stream, upTo);
+    LogCursor logCursor() {
+        return logCursor;
     }
 
     /** Whether the run's leading process still runs; an adopted run whose process was already gone never does. */
@@ -77,11 +68,6 @@ final class LocalRun {
         return child != null && child.waitFor(EXIT_STATUS_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 ? OptionalInt.of(child.exitValue())
                 : OptionalInt.empty();
-    }
-
-    /** @return true the first time it is called for a stream */
-    boolean markLogLimitReached(LogStream stream) {
-        return logLimitReached.add(stream);
     }
 
     /** @return true the first time it is called, when what the leading process left running is to be killed */

@@ -1,8 +1,6 @@
 package io.slurmgateway.execution;
 
 import io.slurmgateway.runs.LogStream;
-import io.slurmgateway.runs.RunLogService;
-import io.slurmgateway.runs.RunWorkQueue;
 import io.slurmgateway.slurm.LogRead;
 import io.slurmgateway.slurm.SlurmClient;
 import java.io.IOException;
@@ -10,10 +8,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import org.springframework.dao.DataIntegrityViolationException;
 
 /**
  * Copies the new output of a cluster's running jobs into the gateway's log store: one SSH round trip per tick for
@@ -24,25 +20,19 @@ final class RemoteLogTailer {
 
     private static final int SMALLEST_READ = 1024;
 
-    private final RunLogService logs;
-    private final RunWorkQueue queue;
+    private final LogStore store;
     private final int readSize;
     private final long bytesPerTick;
-    private final long maxLogSize;
 
-    RemoteLogTailer(RunLogService logs, RunWorkQueue queue, ExecutionProperties properties) {
-        this.logs = logs;
-        this.queue = queue;
+    RemoteLogTailer(LogStore store, ExecutionProperties properties) {
+        this.store = store;
         this.readSize = (int) properties.logReadSize().toBytes();
         this.bytesPerTick = properties.logBytesPerTick().toBytes();
-        this.maxLogSize = properties.maxLogSize().toBytes();
     }
 
     /** Sets where copying resumes: after what the store already holds. */
     void resume(ActiveJob job) {
-        for (LogStream stream : LogStream.values()) {
-            job.copied(stream, logs.storedLength(job.runId(), stream));
-        }
+        store.resume(job.logCursor());
     }
 
     /**
@@ -52,22 +42,20 @@ final class RemoteLogTailer {
      */
     Set<UUID> copyNew(SlurmClient slurm, Collection<ActiveJob> jobs) throws IOException {
         List<LogRead> reads = new ArrayList<>();
-        List<ActiveJob> readers = new ArrayList<>();
+        List<LogCursor> cursors = new ArrayList<>();
         List<LogStream> streams = new ArrayList<>();
         Set<UUID> caughtUp = new HashSet<>();
         int perRead = (int) Math.max(SMALLEST_READ, Math.min(readSize, bytesPerTick / Math.max(1, jobs.size() * 2L)));
         for (ActiveJob job : jobs) {
             caughtUp.add(job.runId());
             for (LogStream stream : LogStream.values()) {
-                long offset = job.copied(stream);
-                int wanted = (int) Math.min(perRead, maxLogSize - offset);
-                if (wanted <= 0) {
-                    noteLimitOnce(job, stream);
-                    continue;
+                int wanted = store.wanted(job.logCursor(), stream, perRead);
+                if (wanted > 0) {
+                    String file = job.directory() + "/" + stream.fileName();
+                    reads.add(new LogRead(file, job.logCursor().offset(stream), wanted));
+                    cursors.add(job.logCursor());
+                    streams.add(stream);
                 }
-                reads.add(new LogRead(job.directory() + "/" + stream.fileName(), offset, wanted));
-                readers.add(job);
-                streams.add(stream);
             }
         }
         if (reads.isEmpty()) {
@@ -76,37 +64,12 @@ final class RemoteLogTailer {
         List<LogRead.Result> results = slurm.read(reads);
         for (int i = 0; i < results.size(); i++) {
             LogRead.Result result = results.get(i);
-            ActiveJob job = readers.get(i);
-            if (!store(job, streams.get(i), result)
-                    || result.bytes().length == result.request().maxBytes()) {
-                caughtUp.remove(job.runId());
+            LogCursor cursor = cursors.get(i);
+            boolean stored = store.append(cursor, streams.get(i), result.bytes());
+            if (!stored || result.bytes().length == result.request().maxBytes()) {
+                caughtUp.remove(cursor.runId()); // more may be there: read on next tick before finishing
             }
         }
         return caughtUp;
-    }
-
-    private boolean store(ActiveJob job, LogStream stream, LogRead.Result result) {
-        if (result.bytes().length == 0) {
-            return true;
-        }
-        long offset = result.request().offset();
-        try {
-            logs.append(job.runId(), stream, offset, result.bytes());
-            job.copied(stream, offset + result.bytes().length);
-            return true;
-        } catch (DataIntegrityViolationException alreadyStored) {
-            // an earlier append committed although it reported a failure: continue after what the store holds
-            resume(job);
-            return false;
-        }
-    }
-
-    private void noteLimitOnce(ActiveJob job, LogStream stream) {
-        if (job.markLogLimitReached(stream)) {
-            queue.note(
-                    job.runId(),
-                    stream.name().toLowerCase(Locale.ROOT) + " reached gateway.execution.max-log-size (" + maxLogSize
-                            + " bytes); the rest stays in the run's directory on the cluster only");
-        }
     }
 }

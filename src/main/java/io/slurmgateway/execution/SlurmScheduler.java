@@ -7,7 +7,6 @@ import io.slurmgateway.host.SshCommandRunner;
 import io.slurmgateway.host.SshHosts;
 import io.slurmgateway.launch.LauncherRegistry;
 import io.slurmgateway.runs.RunCancelRequested;
-import io.slurmgateway.runs.RunLogService;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunStateChanged;
@@ -35,7 +34,7 @@ class SlurmScheduler implements SmartLifecycle {
     private final SshHosts hosts;
     private final RunWorkQueue queue;
     private final RunService runService;
-    private final RunLogService logs;
+    private final LogStore logStore;
     private final LauncherRegistry launchers;
     private final ExecutionProperties properties;
     private final ExecutionMetrics metrics;
@@ -49,7 +48,7 @@ class SlurmScheduler implements SmartLifecycle {
             SshHosts hosts,
             RunWorkQueue queue,
             RunService runService,
-            RunLogService logs,
+            LogStore logStore,
             LauncherRegistry launchers,
             ExecutionProperties properties,
             ExecutionMetrics metrics,
@@ -60,7 +59,7 @@ class SlurmScheduler implements SmartLifecycle {
         this.hosts = hosts;
         this.queue = queue;
         this.runService = runService;
-        this.logs = logs;
+        this.logStore = logStore;
         this.launchers = launchers;
         this.properties = properties;
         this.metrics = metrics;
@@ -86,7 +85,7 @@ class SlurmScheduler implements SmartLifecycle {
                     slurm,
                     new SlurmSubmitter(name, settings, host, slurm, queue, runService, launchers),
                     new SlurmJobTracker(queue, clock, settings.accountingWait(), settings.lostJobTimeout()),
-                    new RemoteLogTailer(logs, queue, properties),
+                    new RemoteLogTailer(logStore, properties),
                     queue,
                     metrics,
                     meters);

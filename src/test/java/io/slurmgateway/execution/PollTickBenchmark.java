@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.host.CommandResult;
 import io.slurmgateway.host.CommandRunner;
-import io.slurmgateway.host.FileToWrite;
 import io.slurmgateway.host.SshHosts;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.slurm.SlurmClient;
+import io.slurmgateway.support.ScriptedHost;
 import io.slurmgateway.support.SlurmRigAvailable;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -92,22 +92,8 @@ public final class PollTickBenchmark {
         }
         byte[] squeueBytes = squeue.toString().getBytes(StandardCharsets.US_ASCII);
         byte[] sacctBytes = sacct.toString().getBytes(StandardCharsets.US_ASCII);
-        CommandRunner replay = new CommandRunner() {
-            @Override
-            public CommandResult execute(List<String> argv) {
-                return new CommandResult(0, argv.get(0).equals("squeue") ? squeueBytes : sacctBytes, new byte[0]);
-            }
-
-            @Override
-            public void writeDirectory(String directory, List<FileToWrite> files) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public byte[] readFrom(String path, long offset, int maxBytes) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        CommandRunner replay = new ScriptedHost(
+                argv -> new CommandResult(0, argv.get(0).equals("squeue") ? squeueBytes : sacctBytes, new byte[0]));
         String label = "replayed, " + count + (ended ? " jobs all ending" : " running jobs");
         measure(
                 label,

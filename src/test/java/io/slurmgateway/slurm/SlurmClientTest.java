@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.slurmgateway.host.CommandResult;
-import io.slurmgateway.host.CommandRunner;
-import io.slurmgateway.host.FileToWrite;
 import io.slurmgateway.host.LocalCommandRunner;
+import io.slurmgateway.support.ScriptedHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,39 +59,36 @@ class SlurmClientTest {
 
     @Test
     void aBrokenConnectionDuringSbatchIsUncertainNotRefused() {
-        CommandRunner broken = new Replaying(List.of()) {
-            @Override
-            public CommandResult execute(List<String> argv) throws IOException {
-                throw new IOException("connection reset");
-            }
-        };
+        ScriptedHost broken = new ScriptedHost(argv -> {
+            throw new IOException("connection reset");
+        });
         assertThat(new SlurmClient("c", broken, new SimpleMeterRegistry()).submit("/x/batch.sh"))
                 .isInstanceOf(SubmitResult.Uncertain.class);
     }
 
     @Test
     void squeueOfJobsItNoLongerKnowsIsEmptyNotAnError() throws IOException {
-        Replaying host = new Replaying(
-                List.of(new CommandResult(1, new byte[0], bytes("slurm_load_jobs error: Invalid job id specified\n"))));
+        ScriptedHost host = ScriptedHost.answering(
+                new CommandResult(1, new byte[0], bytes("slurm_load_jobs error: Invalid job id specified\n")));
         assertThat(new SlurmClient("c", host, new SimpleMeterRegistry()).queue(List.of("999")))
                 .isEmpty();
-        assertThat(host.calls.get(0))
+        assertThat(host.calls().get(0))
                 .containsExactly("squeue", "--noheader", "--states=all", "--jobs=999", "--format=%i|%T|%r");
     }
 
     @Test
     void findsAJobByNameInTheQueueOrElseInAccounting() throws IOException {
-        Replaying host = new Replaying(List.of(
-                new CommandResult(0, new byte[0], new byte[0]), new CommandResult(0, bytes("41\n"), new byte[0])));
+        ScriptedHost host = ScriptedHost.answering(
+                new CommandResult(0, new byte[0], new byte[0]), new CommandResult(0, bytes("41\n"), new byte[0]));
         assertThat(new SlurmClient("c", host, new SimpleMeterRegistry()).findJobByName("sg-x"))
                 .contains("41");
-        assertThat(host.calls.get(1)).contains("sacct", "--name=sg-x");
+        assertThat(host.calls().get(1)).contains("sacct", "--name=sg-x");
     }
 
     @Test
     void aFailedLookupIsAnErrorNeverNoSuchJob() {
-        Replaying host = new Replaying(List.of(new CommandResult(
-                1, new byte[0], bytes("squeue: error: Unable to contact slurm controller (connect failure)\n"))));
+        ScriptedHost host = ScriptedHost.answering(new CommandResult(
+                1, new byte[0], bytes("squeue: error: Unable to contact slurm controller (connect failure)\n")));
         assertThatThrownBy(() -> new SlurmClient("c", host, new SimpleMeterRegistry()).findJobByName("sg-x"))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("Unable to contact slurm controller");
@@ -101,14 +97,11 @@ class SlurmClientTest {
     @Test
     void manyReadsAreSplitSoNoCommandLineOutgrowsTheArgumentLimit() throws IOException {
         List<Integer> commandSizes = new ArrayList<>();
-        CommandRunner host = new Replaying(List.of()) {
-            @Override
-            public CommandResult execute(List<String> argv) {
-                commandSizes.add(String.join(" ", argv).length());
-                int files = (argv.size() - 4) / 3;
-                return new CommandResult(0, bytes("-1\n".repeat(files)), new byte[0]);
-            }
-        };
+        ScriptedHost host = new ScriptedHost(argv -> {
+            commandSizes.add(String.join(" ", argv).length());
+            int files = (argv.size() - 4) / 3;
+            return new CommandResult(0, bytes("-1\n".repeat(files)), new byte[0]);
+        });
         List<LogRead> reads = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
             reads.add(new LogRead("/home/user/slurm-gateway/" + UUID.randomUUID() + "/stdout.log", 123456, 4096));
@@ -127,11 +120,11 @@ class SlurmClientTest {
         for (int i = 0; i < 20_000; i++) {
             ids.add(String.valueOf(1_000_000 + i));
         }
-        Replaying host = new Replaying(
-                List.of(new CommandResult(0, bytes("1000000|RUNNING|None\n42|RUNNING|None\n"), new byte[0])));
+        ScriptedHost host = ScriptedHost.answering(
+                new CommandResult(0, bytes("1000000|RUNNING|None\n42|RUNNING|None\n"), new byte[0]));
         assertThat(new SlurmClient("c", host, new SimpleMeterRegistry()).queue(ids))
                 .containsOnlyKeys("1000000");
-        assertThat(host.calls.get(0)).contains("--me");
+        assertThat(host.calls().get(0)).contains("--me");
     }
 
     @Test
@@ -156,7 +149,7 @@ class SlurmClientTest {
     }
 
     private static SubmitResult submitWith(CommandResult result) {
-        return new SlurmClient("c", new Replaying(List.of(result)), new SimpleMeterRegistry()).submit("/x/batch.sh");
+        return new SlurmClient("c", ScriptedHost.answering(result), new SimpleMeterRegistry()).submit("/x/batch.sh");
     }
 
     private static CommandResult failure(String stderr) {
@@ -165,32 +158,6 @@ class SlurmClientTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Answers commands with recorded results, in order, and remembers what was asked. */
-    private static class Replaying implements CommandRunner {
-        final List<List<String>> calls = new ArrayList<>();
-        private final List<CommandResult> answers;
-
-        Replaying(List<CommandResult> answers) {
-            this.answers = answers;
-        }
-
-        @Override
-        public CommandResult execute(List<String> argv) throws IOException {
-            calls.add(argv);
-            return answers.get(calls.size() - 1);
-        }
-
-        @Override
-        public void writeDirectory(String directory, List<FileToWrite> files) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public byte[] readFrom(String path, long offset, int maxBytes) {
-            throw new UnsupportedOperationException();
-        }
     }
 
     /** The real local host, running the real script with bash, counting the commands. */

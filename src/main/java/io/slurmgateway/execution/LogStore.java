@@ -1,0 +1,72 @@
+package io.slurmgateway.execution;
+
+import io.slurmgateway.runs.LogStream;
+import io.slurmgateway.runs.RunLogService;
+import io.slurmgateway.runs.RunWorkQueue;
+import java.util.Locale;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stores what executors read of a run's output, after what is already stored, never more than {@code max-log-size}
+ * per stream; a LOG event says when a stream reaches it. Used the same way for local processes and Slurm jobs.
+ */
+@Component
+class LogStore {
+
+    private final RunLogService logs;
+    private final RunWorkQueue queue;
+    private final long maxLogSize;
+
+    LogStore(RunLogService logs, RunWorkQueue queue, ExecutionProperties properties) {
+        this.logs = logs;
+        this.queue = queue;
+        this.maxLogSize = properties.maxLogSize().toBytes();
+    }
+
+    /** Sets the cursor to what the store already holds, so nothing is stored twice (after a restart, say). */
+    void resume(LogCursor cursor) {
+        for (LogStream stream : LogStream.values()) {
+            cursor.advance(stream, logs.storedLength(cursor.runId(), stream));
+        }
+    }
+
+    /**
+     * How many bytes of the stream the next read may ask for, at most {@code readSize}; 0 once the stream has reached
+     * {@code max-log-size}, which is noted on the run the first time.
+     */
+    int wanted(LogCursor cursor, LogStream stream, int readSize) {
+        long room = maxLogSize - cursor.offset(stream);
+        if (room > 0) {
+            return (int) Math.min(readSize, room);
+        }
+        if (cursor.markLimitReached(stream)) {
+            queue.note(
+                    cursor.runId(),
+                    stream.name().toLowerCase(Locale.ROOT) + " reached gateway.execution.max-log-size (" + maxLogSize
+                            + " bytes); the rest stays in the run's directory only");
+        }
+        return 0;
+    }
+
+    /**
+     * Stores bytes read from the cursor's offset and advances it.
+     *
+     * @return false when the store already had them (an earlier append committed although it reported a failure):
+     *     the cursor is then set to what the store holds, and the bytes must be read again from there
+     */
+    boolean append(LogCursor cursor, LogStream stream, byte[] bytes) {
+        if (bytes.length == 0) {
+            return true;
+        }
+        long offset = cursor.offset(stream);
+        try {
+            logs.append(cursor.runId(), stream, offset, bytes);
+        } catch (DataIntegrityViolationException alreadyStored) {
+            resume(cursor);
+            return false;
+        }
+        cursor.advance(stream, offset + bytes.length);
+        return true;
+    }
+}
