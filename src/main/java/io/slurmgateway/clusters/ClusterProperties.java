@@ -45,7 +45,8 @@ import org.springframework.util.unit.DataSize;
  * @param pollInterval how often the cluster's active jobs are polled (one squeue per tick)
  * @param accountingWait how long a job that squeue shows finished may wait for its accounting record (which carries
  *     the exit code) before the run ends with squeue's state and an unknown exit code
- * @param lostJobTimeout how long a job may be unknown to both squeue and sacct before its run ends FAILED
+ * @param lostJobTimeout how long a job may be missing from squeue without an ended accounting record before its run
+ *     ends FAILED
  * @param submitAttempts how often a submission that failed for a transient reason is tried in all
  * @param submitRetryBackoff the wait before the first retry of such a submission; it doubles with each further try
  */

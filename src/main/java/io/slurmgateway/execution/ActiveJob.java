@@ -91,6 +91,12 @@ final class ActiveJob {
         missingSince = null;
     }
 
+    /** squeue shows the job in a state that is not final (again): any final state seen before no longer counts. */
+    void activeInQueue() {
+        queueEnding = null;
+        endedInQueueSince = null;
+    }
+
     /** Neither squeue nor accounting knows the job at {@code now} (the first time counts). */
     void missingFrom(Instant now) {
         if (missingSince == null) {

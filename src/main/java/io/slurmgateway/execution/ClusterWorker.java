@@ -170,22 +170,35 @@ final class ClusterWorker {
 
     private void attempt(Run run, int attempt, boolean mayExist) {
         try (MDC.MDCCloseable ignored = MDC.putCloseable("runId", run.getId().toString())) {
-            SlurmSubmitter.Attempt outcome = submitter.submit(run, mayExist, attempt >= settings.submitAttempts());
-            if (outcome instanceof SlurmSubmitter.Attempt.Active started) {
-                active.putIfAbsent(run.getId(), started.job());
-            } else if (outcome instanceof SlurmSubmitter.Attempt.RetryLater) {
-                retryLater(run, attempt);
+            try {
+                follow(run, attempt, submitter.submit(run, mayExist, attempt >= settings.submitAttempts()));
+            } catch (RuntimeException failed) {
+                // e.g. a database failure after an uncertain step: the next attempt checks before submitting anything
+                metrics.stepFailed("slurm:" + cluster, "submit");
+                log.warn("submitting run {} failed (attempt {}): {}", run.getId(), attempt, failed.getMessage());
+                if (attempt < settings.submitAttempts()) {
+                    retryLater(run, attempt);
+                } else {
+                    giveUp(run, attempt, failed.getMessage());
+                }
             }
+        }
+    }
+
+    private void giveUp(Run run, int attempt, String message) {
+        try {
+            follow(run, attempt, submitter.giveUp(run, message));
         } catch (RuntimeException failed) {
-            // e.g. a database failure after an uncertain step: the next attempt checks by name before submitting
-            metrics.stepFailed("slurm:" + cluster, "submit");
-            if (attempt < settings.submitAttempts()) {
-                log.warn("submitting run {} failed; it is checked again: {}", run.getId(), failed.getMessage());
-                retryLater(run, attempt);
-            } else {
-                log.error("submitting run {} failed {} times; giving up", run.getId(), attempt, failed);
-                queue.markSubmitFailed(run.getId(), "submission failed " + attempt + " times: " + failed.getMessage());
-            }
+            log.warn("ending run {} failed too; it is checked again: {}", run.getId(), failed.getMessage());
+            retryLater(run, attempt);
+        }
+    }
+
+    private void follow(Run run, int attempt, SlurmSubmitter.Attempt outcome) {
+        if (outcome instanceof SlurmSubmitter.Attempt.Active started) {
+            active.putIfAbsent(run.getId(), started.job());
+        } else if (outcome instanceof SlurmSubmitter.Attempt.RetryLater) {
+            retryLater(run, attempt);
         }
     }
 

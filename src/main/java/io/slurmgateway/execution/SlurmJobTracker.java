@@ -65,8 +65,11 @@ final class SlurmJobTracker {
             if (next.isPresent() && next.get().isTerminal()) {
                 job.endedInQueue(entry, now);
                 needAccounting.add(job);
-            } else if (job.hasChanged(next.orElse(job.runState()), entry.state(), entry.reason())) {
-                moves.add(new Move(job, next.orElse(job.runState()), entry.state(), entry.reason()));
+            } else {
+                job.activeInQueue(); // e.g. requeued after squeue had shown it ended
+                if (job.hasChanged(next.orElse(job.runState()), entry.state(), entry.reason())) {
+                    moves.add(new Move(job, next.orElse(job.runState()), entry.state(), entry.reason()));
+                }
             }
         }
         List<ActiveJob> ended = new ArrayList<>();
@@ -86,7 +89,6 @@ final class SlurmJobTracker {
         for (ActiveJob job : needAccounting) {
             AccountingRecord record = accounted.get(job.jobId());
             if (record != null) {
-                job.seenInQueue(); // known to Slurm, so not lost
                 SlurmExitCode exit = record.workloadExit();
                 Optional<RunState> next = SlurmStates.runStateOf(record.state(), exit == null ? null : exit.status());
                 if (next.isPresent() && next.get().isTerminal()) {
@@ -96,10 +98,13 @@ final class SlurmJobTracker {
                 }
                 // accounting lags the controller: a job squeue shows ended may still be RUNNING here, and must not
                 // move back; one squeue no longer shows may be followed through accounting
-                if (job.queueEnding() == null
-                        && next.isPresent()
-                        && job.hasChanged(next.get(), record.state(), record.reason())) {
-                    moves.add(new Move(job, next.get(), record.state(), record.reason()));
+                if (job.queueEnding() == null) {
+                    // gone from squeue but not ended in accounting: followed there, yet bounded like a lost job, since
+                    // accounting can keep a record RUNNING that no controller runs any more
+                    job.missingFrom(now);
+                    if (next.isPresent() && job.hasChanged(next.get(), record.state(), record.reason())) {
+                        moves.add(new Move(job, next.get(), record.state(), record.reason()));
+                    }
                 }
             } else if (job.queueEnding() == null && accountingAnswered) {
                 job.missingFrom(now);
@@ -146,7 +151,7 @@ final class SlurmJobTracker {
                     null,
                     null,
                     null,
-                    "Slurm job " + job.jobId() + " has been unknown to both squeue and sacct for "
+                    "Slurm job " + job.jobId() + " has been unknown to squeue, and not ended in sacct, for "
                             + lostJobTimeout.toSeconds() + " s; its outcome cannot be known"));
             return Optional.of(job);
         }

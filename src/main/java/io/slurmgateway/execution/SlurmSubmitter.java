@@ -75,10 +75,9 @@ final class SlurmSubmitter {
         try {
             String directory = directoryOf(run);
             if (mayExist) {
-                Optional<String> existing = slurm.findJobByName(BatchScript.jobName(run.getId()));
+                Optional<Attempt> existing = existingJob(run, directory);
                 if (existing.isPresent()) {
-                    log.info("run {} was already submitted as job {}; adopting it", run.getId(), existing.get());
-                    return adopt(run, existing.get(), directory);
+                    return existing.get();
                 }
             }
             host.writeDirectory(directory, files(run, directory));
@@ -99,6 +98,47 @@ final class SlurmSubmitter {
         }
     }
 
+    /**
+     * Ends a submission that has used up its attempts, unless the run turns out to have a job after all: one an earlier
+     * attempt recorded, or one Slurm knows by the run's name. Only when neither exists is the run SUBMIT_FAILED; when
+     * Slurm cannot be asked, jobs of the run's name are cancelled (never one the run has recorded).
+     */
+    Attempt giveUp(Run run, String message) {
+        String jobName = BatchScript.jobName(run.getId());
+        String aftermath;
+        try {
+            Optional<Attempt> existing = existingJob(run, directoryOf(run));
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            aftermath = "no job named " + jobName + " exists";
+        } catch (IOException unchecked) {
+            if (queue.followedJob(run.getId()).isPresent()) {
+                return new Attempt.RetryLater(unchecked.getMessage()); // it has a job: never fail or cancel it
+            }
+            aftermath = cancelByName(jobName);
+        }
+        queue.markSubmitFailed(
+                run.getId(),
+                "submission failed " + settings.submitAttempts() + " times, last: " + message + " (" + aftermath + ")");
+        return new Attempt.Over();
+    }
+
+    /** The job the run already has: recorded by an earlier attempt, or known to Slurm by the run's name. */
+    private Optional<Attempt> existingJob(Run run, String directory) throws IOException {
+        Optional<String> recorded = queue.followedJob(run.getId());
+        if (recorded.isPresent()) {
+            return Optional.of(
+                    new Attempt.Active(new ActiveJob(run.getId(), recorded.get(), directory, RunState.QUEUED)));
+        }
+        Optional<String> named = slurm.findJobByName(BatchScript.jobName(run.getId()));
+        if (named.isPresent()) {
+            log.info("run {} was already submitted as job {}; adopting it", run.getId(), named.get());
+            return Optional.of(adopt(run, named.get(), directory));
+        }
+        return Optional.empty();
+    }
+
     /** The run's directory on the cluster. */
     String directoryOf(Run run) throws IOException {
         if (workDir == null) {
@@ -112,22 +152,7 @@ final class SlurmSubmitter {
             log.info("run {}: submission failed for a reason that may pass, retrying: {}", run.getId(), message);
             return new Attempt.RetryLater(message);
         }
-        // the failed attempt may have submitted the job after all: follow it if it exists, never leave it unwatched
-        String jobName = BatchScript.jobName(run.getId());
-        String aftermath;
-        try {
-            Optional<String> existing = slurm.findJobByName(jobName);
-            if (existing.isPresent()) {
-                return adopt(run, existing.get(), directoryOf(run));
-            }
-            aftermath = "no job named " + jobName + " exists";
-        } catch (IOException unchecked) {
-            aftermath = cancelByName(jobName);
-        }
-        queue.markSubmitFailed(
-                run.getId(),
-                "submission failed " + settings.submitAttempts() + " times, last: " + message + " (" + aftermath + ")");
-        return new Attempt.Over();
+        return giveUp(run, message);
     }
 
     private String cancelByName(String jobName) {
@@ -140,12 +165,18 @@ final class SlurmSubmitter {
         }
     }
 
+    /** Records {@code jobId} as the run's job; a job the run cannot have (it ended, or has another) is cancelled. */
     private Attempt adopt(Run run, String jobId, String directory) throws IOException {
-        if (queue.recordSubmitted(run.getId(), cluster, jobId)) {
+        Optional<String> followed = queue.recordSubmitted(run.getId(), cluster, jobId);
+        if (followed.isPresent() && followed.get().equals(jobId)) {
             return new Attempt.Active(new ActiveJob(run.getId(), jobId, directory, RunState.QUEUED));
         }
         // the run ended while it was being submitted (it was cancelled), or has another job: this one must not run
         slurm.cancel(List.of(jobId));
+        if (followed.isPresent()) {
+            queue.note(run.getId(), "Slurm job " + jobId + " was cancelled: the run's job is " + followed.get());
+            return new Attempt.Active(new ActiveJob(run.getId(), followed.get(), directory, RunState.QUEUED));
+        }
         queue.note(
                 run.getId(),
                 "Slurm job " + jobId + " was cancelled: it is not the run's job (the run was cancelled"

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.OpenMode;
@@ -184,6 +185,11 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
             return new CommandResult(status, out, errors);
         } catch (TimeoutException overran) {
             throw new CommandTimeoutException(program, commandTimeout);
+        } catch (ConnectionException late) {
+            if (remaining(deadline) == 0) { // join and channel requests give up with this at their timeout
+                throw new CommandTimeoutException(program, commandTimeout);
+            }
+            throw late;
         } catch (ExecutionException failed) {
             throw failed.getCause() instanceof IOException io
                     ? io

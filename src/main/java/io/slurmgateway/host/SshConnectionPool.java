@@ -257,6 +257,8 @@ final class SshConnectionPool implements AutoCloseable {
             }
             client.authPublickey(
                     settings.user(), client.loadKeys(settings.privateKey().toString()));
+            // opening a channel or starting a command waits at most as long as a whole command may take
+            client.getConnection().setTimeoutMs((int) settings.commandTimeout().toMillis());
             KeepAliveRunner keepAlive = (KeepAliveRunner) client.getConnection().getKeepAlive();
             keepAlive.setKeepAliveInterval(
                     (int) Math.max(1, settings.keepAlive().toSeconds()));

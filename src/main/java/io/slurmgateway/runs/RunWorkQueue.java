@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -70,17 +71,22 @@ public class RunWorkQueue {
      * Records the Slurm job of a run being submitted. Recording the same job again is harmless (a retry after a
      * record that committed but reported a failure).
      *
-     * @return whether {@code jobId} is the run's job; false when the run ended meanwhile (it was cancelled while being
-     *     staged) or has another job, and this one must be cancelled
+     * @return the job the run follows now: {@code jobId}, or the other job it already has; empty when the run has
+     *     ended meanwhile (it was cancelled while being staged)
      */
-    public boolean recordSubmitted(UUID id, String cluster, String jobId) {
+    public Optional<String> recordSubmitted(UUID id, String cluster, String jobId) {
         return update(id, run -> {
             if (run.getState() == RunState.STAGING) {
                 run.recordSubmission(cluster, jobId, clock.instant());
-                return true;
             }
-            return jobId.equals(run.getSlurmJobId()) && !run.getState().isTerminal();
+            return run.getState().isTerminal() ? Optional.<String>empty() : Optional.ofNullable(run.getSlurmJobId());
         });
+    }
+
+    /** The Slurm job a run has recorded, while the run has not ended. */
+    @Transactional(readOnly = true)
+    public Optional<String> followedJob(UUID id) {
+        return runs.findById(id).filter(run -> !run.getState().isTerminal()).map(Run::getSlurmJobId);
     }
 
     /** Records what Slurm says about a run's job, and moves the run between QUEUED and RUNNING accordingly. */

@@ -8,11 +8,14 @@ public record AccountingRecord(
         String jobId, String state, SlurmExitCode exitCode, String reason, String batchState, SlurmExitCode batchExit) {
 
     /**
-     * The workload's exit code, which is its batch step's; null when the job has no batch step (it never started, e.g.
-     * cancelled while pending, where the job line's {@code 0:0} would wrongly read as success).
+     * The workload's exit code: its batch step's, else the job line's; null for a job cancelled before its batch step
+     * existed (cancelled while pending), whose job line's {@code 0:0} would wrongly read as success.
      */
     public SlurmExitCode workloadExit() {
-        return batchExit;
+        if (batchExit != null) {
+            return batchExit;
+        }
+        return SlurmStates.baseState(state).equals("CANCELLED") ? null : exitCode;
     }
 
     AccountingRecord withBatch(String state, SlurmExitCode exit) {

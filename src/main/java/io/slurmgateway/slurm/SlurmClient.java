@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,30 +135,59 @@ public class SlurmClient {
         return entries;
     }
 
-    /** What accounting holds about {@code jobIds}, with their batch steps. */
+    /**
+     * What accounting holds about {@code jobIds}, with their batch steps: one sacct, or one per batch of ids that fits
+     * in a command line (more than about 14,000 jobs ending at once).
+     */
     public Map<String, AccountingRecord> accounting(Collection<String> jobIds) throws IOException {
-        CommandResult result = run(
-                "poll",
-                List.of(
-                        "sacct",
-                        "--noheader",
-                        "--parsable2",
-                        "--jobs=" + String.join(",", jobIds),
-                        "--format=" + ACCOUNTING_FORMAT));
-        if (!result.succeeded()) {
-            throw new IOException("sacct failed on cluster '" + cluster + "': " + result.stderrText());
+        Map<String, AccountingRecord> records = new LinkedHashMap<>();
+        for (List<String> batch : listable(jobIds)) {
+            CommandResult result = run(
+                    "poll",
+                    List.of(
+                            "sacct",
+                            "--noheader",
+                            "--parsable2",
+                            "--jobs=" + String.join(",", batch),
+                            "--format=" + ACCOUNTING_FORMAT));
+            if (!result.succeeded()) {
+                throw new IOException("sacct failed on cluster '" + cluster + "': " + result.stderrText());
+            }
+            records.putAll(SlurmOutputParser.accounting(result.stdoutText()));
         }
-        return SlurmOutputParser.accounting(result.stdoutText());
+        return records;
     }
 
     /** Asks Slurm to cancel jobs; the outcome shows in their state later (scancel's exit status says little). */
     public void cancel(Collection<String> jobIds) throws IOException {
-        List<String> command = new ArrayList<>(List.of("scancel"));
-        command.addAll(jobIds);
-        CommandResult result = run("cancel", command);
-        if (!result.succeeded()) {
-            throw new IOException("scancel failed on cluster '" + cluster + "': " + result.stderrText());
+        for (List<String> batch : listable(jobIds)) {
+            List<String> command = new ArrayList<>(List.of("scancel"));
+            command.addAll(batch);
+            CommandResult result = run("cancel", command);
+            if (!result.succeeded()) {
+                throw new IOException("scancel failed on cluster '" + cluster + "': " + result.stderrText());
+            }
         }
+    }
+
+    /** Job ids in batches whose listing stays under {@link #MAX_LISTED_ARGUMENT}. */
+    private static List<List<String>> listable(Collection<String> jobIds) {
+        List<List<String>> batches = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        int length = 0;
+        for (String jobId : jobIds) {
+            if (!batch.isEmpty() && length + jobId.length() + 1 > MAX_LISTED_ARGUMENT) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                length = 0;
+            }
+            batch.add(jobId);
+            length += jobId.length() + 1;
+        }
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+        }
+        return batches;
     }
 
     /** The cluster's partitions as sinfo lists them, the default one first. */

@@ -107,7 +107,39 @@ class SlurmJobTrackerTest {
 
         assertThat(findings.ended()).containsExactly(job);
         assertThat(job.ending().outcome()).isEqualTo(RunState.FAILED);
-        assertThat(job.ending().description()).contains("unknown to both squeue and sacct");
+        assertThat(job.ending().description()).contains("unknown to squeue, and not ended in sacct");
+    }
+
+    @Test
+    void aRunawayAccountingRecordDoesNotKeepARunForever() throws Exception {
+        ActiveJob job = job("13", RunState.RUNNING, "RUNNING", "None");
+        squeue = "";
+        sacct = "13|RUNNING|0:0|None\n"; // slurmdbd still says RUNNING; no controller knows the job
+
+        assertThat(tracker.poll(client, List.of(job)).ended()).isEmpty();
+        clock.advance(LOST_JOB_TIMEOUT.plusSeconds(1));
+        SlurmJobTracker.Findings findings = tracker.poll(client, List.of(job));
+        assertThat(findings.ended()).containsExactly(job);
+        assertThat(job.ending().outcome()).isEqualTo(RunState.FAILED);
+    }
+
+    @Test
+    void aJobRequeuedAfterSqueueShowedItEndedWaitsForItsRealEnd() throws Exception {
+        ActiveJob job = job("14", RunState.RUNNING, "RUNNING", "None");
+        squeue = "14|NODE_FAIL|NodeDown\n";
+        sacct = "14|RUNNING|0:0|None\n";
+        tracker.poll(client, List.of(job));
+
+        squeue = "14|PENDING|BeginTime\n"; // requeued
+        clock.advance(ACCOUNTING_WAIT.plusSeconds(1));
+        SlurmJobTracker.Findings findings = tracker.poll(client, List.of(job));
+        assertThat(findings.ended()).isEmpty();
+        assertThat(findings.moves()).singleElement().satisfies(move -> assertThat(move.next())
+                .isEqualTo(RunState.QUEUED));
+
+        squeue = "14|COMPLETED|None\n";
+        sacct = "14|RUNNING|0:0|None\n";
+        assertThat(tracker.poll(client, List.of(job)).ended()).isEmpty(); // a fresh accounting wait, not the old one
     }
 
     @Test

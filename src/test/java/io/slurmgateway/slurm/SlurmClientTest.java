@@ -128,6 +128,27 @@ class SlurmClientTest {
     }
 
     @Test
+    void sacctAndScancelOfVeryManyJobsAreSplitUnderTheArgumentLimit() throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            ids.add(String.valueOf(1_000_000 + i));
+        }
+        ScriptedHost host = new ScriptedHost(argv -> ScriptedHost.succeeded(""));
+        SlurmClient client = new SlurmClient("c", host, new SimpleMeterRegistry());
+        client.accounting(ids);
+        client.cancel(ids);
+
+        assertThat(host.programs()).hasSizeGreaterThan(2);
+        assertThat(host.calls())
+                .allSatisfy(argv -> assertThat(String.join(" ", argv).length()).isLessThan(128 * 1024));
+        long cancelled = host.calls().stream()
+                .filter(argv -> argv.get(0).equals("scancel"))
+                .mapToLong(argv -> argv.size() - 1)
+                .sum();
+        assertThat(cancelled).isEqualTo(30_000);
+    }
+
+    @Test
     void readsManyFilesFromTheirOffsetsInOneCommand() throws IOException {
         Path stdout = Files.write(directory.resolve("stdout.log"), bytes("0123456789"));
         Path binary = Files.write(directory.resolve("binary"), new byte[] {0, '\n', 10, (byte) 0xff, 'x'});

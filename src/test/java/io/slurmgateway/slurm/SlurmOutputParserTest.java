@@ -39,13 +39,15 @@ class SlurmOutputParserTest {
                 "3.batch|OUT_OF_MEMORY|0:125|",
                 "3.extern|COMPLETED|0:0|",
                 "40|PENDING|0:0|Priority",
+                "41|CANCELLED by 1001|0:0|Priority",
                 ""));
-        assertThat(records).containsOnlyKeys("32", "34", "3", "40");
+        assertThat(records).containsOnlyKeys("32", "34", "3", "40", "41");
+        assertThat(records.get("41").workloadExit()).isNull(); // cancelled while pending: it never ran
         assertThat(records.get("32").workloadExit()).isEqualTo(new SlurmExitCode(3, 0));
         assertThat(records.get("34").state()).isEqualTo("CANCELLED by 1001");
         assertThat(records.get("34").workloadExit()).isEqualTo(new SlurmExitCode(0, 15));
         assertThat(records.get("3").batchState()).isEqualTo("OUT_OF_MEMORY");
-        assertThat(records.get("40").workloadExit()).isNull(); // never started: no batch step, no exit code
+        assertThat(records.get("40").workloadExit()).isEqualTo(new SlurmExitCode(0, 0));
         assertThat(records.get("40").reason()).isEqualTo("Priority");
     }
 }
