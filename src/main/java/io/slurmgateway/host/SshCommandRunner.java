@@ -82,6 +82,10 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
     public void writeDirectory(String directory, List<FileToWrite> files) throws IOException {
         pool.withClient(client -> {
             try (SFTPClient sftp = client.newSFTPClient()) {
+                if (new PipelinedSftpWrite(sftp.getSFTPEngine(), commandTimeout.toMillis())
+                        .writeNew(directory, PRIVATE_DIRECTORY, files, SshCommandRunner::modeOf)) {
+                    return null;
+                }
                 makePrivateDirectory(sftp, directory);
                 for (FileToWrite file : files) {
                     write(sftp, directory + "/" + file.name(), file);
@@ -139,9 +143,13 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
         }
     }
 
+    private static int modeOf(FileToWrite file) {
+        return file.executable() ? PRIVATE_PROGRAM : PRIVATE_FILE;
+    }
+
     /** Writes a new file with its mode set at creation; an existing one is truncated and its mode set again. */
     private static void write(SFTPClient sftp, String path, FileToWrite file) throws IOException {
-        int mode = file.executable() ? PRIVATE_PROGRAM : PRIVATE_FILE;
+        int mode = modeOf(file);
         FileAttributes attributes =
                 new FileAttributes.Builder().withPermissions(mode).build();
         RemoteFile remote;

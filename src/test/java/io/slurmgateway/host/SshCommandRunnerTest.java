@@ -264,6 +264,30 @@ class SshCommandRunnerTest {
                 .isEqualTo("rw-------");
     }
 
+    @Test
+    void aNewDirectoryIsWrittenWholeIncludingFilesLargerThanOneWrite() throws Exception {
+        SshCommandRunner runner = runner(Map.of());
+        byte[] large = new byte[100_000];
+        new java.util.Random(7).nextBytes(large);
+        Path runDirectory = directory.resolve("run-2"); // its parent exists: the pipelined path applies
+        runner.writeDirectory(
+                runDirectory.toString(),
+                List.of(
+                        new FileToWrite("payload", large, true),
+                        new FileToWrite("empty", new byte[0], false),
+                        new FileToWrite("job.sh", "#!/bin/bash\n".getBytes(StandardCharsets.UTF_8), true)));
+
+        assertThat(Files.readAllBytes(runDirectory.resolve("payload"))).isEqualTo(large);
+        assertThat(Files.size(runDirectory.resolve("empty"))).isZero();
+        assertThat(Files.readString(runDirectory.resolve("job.sh"))).isEqualTo("#!/bin/bash\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDirectory)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDirectory.resolve("payload"))))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDirectory.resolve("empty"))))
+                .isEqualTo("rw-------");
+    }
+
     private SshCommandRunner runner(Map<String, String> overrides) throws Exception {
         return runner(overrides, true);
     }
