@@ -81,7 +81,10 @@ final class SlurmSubmitter {
                 }
             }
             host.writeDirectory(directory, files(run, directory));
-            SubmitResult result = slurm.submit(directory + "/" + BatchScript.NAME);
+            // sbatch is killed on the cluster before the gateway would abandon the command
+            SubmitResult result = slurm.submit(
+                    directory + "/" + BatchScript.NAME,
+                    settings.commandTimeout().multipliedBy(3).dividedBy(4));
             if (result instanceof SubmitResult.Submitted submitted) {
                 return adopt(run, submitted.jobId(), directory);
             }

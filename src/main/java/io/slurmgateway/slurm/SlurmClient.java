@@ -5,6 +5,7 @@ import io.slurmgateway.host.CommandResult;
 import io.slurmgateway.host.CommandRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -29,6 +30,9 @@ public class SlurmClient {
             Pattern.CASE_INSENSITIVE);
 
     private static final String QUEUE_FORMAT = "%i|%T|%r";
+
+    /** {@code timeout --signal=KILL} exits 128 + 9 when it had to kill the command. */
+    private static final int TIMEOUT_KILLED = 137;
 
     /** Well below the 128 KiB Linux allows one argument, which is what a whole remote command line is to sh -c. */
     static final int MAX_LISTED_ARGUMENT = 96 * 1024;
@@ -65,13 +69,25 @@ public class SlurmClient {
         this.meters = meters;
     }
 
-    /** Submits a staged batch script with {@code sbatch --parsable}. */
-    public SubmitResult submit(String batchScriptPath) {
+    /**
+     * Submits a staged batch script with {@code sbatch --parsable}, killed on the cluster if it takes longer than
+     * {@code limit}.
+     */
+    public SubmitResult submit(String batchScriptPath, Duration limit) {
         CommandResult result;
         try {
-            result = run("submit", List.of("sbatch", "--parsable", batchScriptPath));
+            // killed on the cluster when it overruns, so that a retry never races a late answer of this sbatch
+            String seconds = String.valueOf(Math.max(1, limit.toSeconds()));
+            result = run(
+                    "submit",
+                    "sbatch",
+                    List.of("timeout", "--signal=KILL", seconds, "sbatch", "--parsable", batchScriptPath));
         } catch (IOException failed) {
             return new SubmitResult.Uncertain("sbatch over SSH failed: " + failed.getMessage());
+        }
+        if (result.exitStatus() == TIMEOUT_KILLED) {
+            return new SubmitResult.Uncertain(
+                    "sbatch did not answer within " + limit.toSeconds() + " s and was killed");
         }
         if (result.succeeded()) {
             return SlurmOutputParser.jobIdOf(result.stdoutText())
@@ -283,7 +299,11 @@ public class SlurmClient {
 
     /** Runs and counts a command; {@code purpose} is one of submit, poll, lookup, cancel, logs, info. */
     private CommandResult run(String purpose, List<String> command) throws IOException {
-        meters.counter("gateway.slurm.commands", "cluster", cluster, "command", command.get(0), "purpose", purpose)
+        return run(purpose, command.get(0), command);
+    }
+
+    private CommandResult run(String purpose, String program, List<String> command) throws IOException {
+        meters.counter("gateway.slurm.commands", "cluster", cluster, "command", program, "purpose", purpose)
                 .increment();
         return host.execute(command);
     }

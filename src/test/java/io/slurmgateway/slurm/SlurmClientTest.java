@@ -58,11 +58,32 @@ class SlurmClientTest {
     }
 
     @Test
+    void sbatchRunsUnderAKillingTimeoutAndAKilledOneIsUncertain() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ScriptedHost host = ScriptedHost.answering(
+                new CommandResult(0, bytes("42\n"), new byte[0]), new CommandResult(137, new byte[0], new byte[0]));
+        SlurmClient client = new SlurmClient("c", host, meters);
+
+        assertThat(client.submit("/w/r/batch.sh", Duration.ofSeconds(45))).isEqualTo(new SubmitResult.Submitted("42"));
+        assertThat(host.calls().get(0))
+                .containsExactly("timeout", "--signal=KILL", "45", "sbatch", "--parsable", "/w/r/batch.sh");
+        assertThat(meters.get("gateway.slurm.commands")
+                        .tag("command", "sbatch")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+
+        assertThat(client.submit("/w/r/batch.sh", Duration.ofSeconds(45)))
+                .isEqualTo(new SubmitResult.Uncertain("sbatch did not answer within 45 s and was killed"));
+    }
+
+    @Test
     void aBrokenConnectionDuringSbatchIsUncertainNotRefused() {
         ScriptedHost broken = new ScriptedHost(argv -> {
             throw new IOException("connection reset");
         });
-        assertThat(new SlurmClient("c", broken, new SimpleMeterRegistry()).submit("/x/batch.sh"))
+        assertThat(new SlurmClient("c", broken, new SimpleMeterRegistry())
+                        .submit("/x/batch.sh", Duration.ofSeconds(45)))
                 .isInstanceOf(SubmitResult.Uncertain.class);
     }
 
@@ -170,7 +191,8 @@ class SlurmClientTest {
     }
 
     private static SubmitResult submitWith(CommandResult result) {
-        return new SlurmClient("c", ScriptedHost.answering(result), new SimpleMeterRegistry()).submit("/x/batch.sh");
+        return new SlurmClient("c", ScriptedHost.answering(result), new SimpleMeterRegistry())
+                .submit("/x/batch.sh", Duration.ofSeconds(45));
     }
 
     private static CommandResult failure(String stderr) {
