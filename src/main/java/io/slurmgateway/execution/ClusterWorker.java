@@ -1,11 +1,11 @@
 package io.slurmgateway.execution;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunWorkQueue;
 import io.slurmgateway.slurm.SlurmClient;
+import io.slurmgateway.slurm.SlurmMetrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ final class ClusterWorker {
     private final RemoteLogTailer tailer;
     private final RunWorkQueue queue;
     private final ExecutionMetrics metrics;
-    private final MeterRegistry meters;
+    private final SlurmMetrics slurmMetrics;
     /** Written by the submitting thread, read by the polling thread. */
     private final Map<UUID, ActiveJob> active = new ConcurrentHashMap<>();
 
@@ -65,7 +65,7 @@ final class ClusterWorker {
             RemoteLogTailer tailer,
             RunWorkQueue queue,
             ExecutionMetrics metrics,
-            MeterRegistry meters) {
+            SlurmMetrics slurmMetrics) {
         this.cluster = cluster;
         this.settings = settings;
         this.owner = owner;
@@ -76,7 +76,7 @@ final class ClusterWorker {
         this.tailer = tailer;
         this.queue = queue;
         this.metrics = metrics;
-        this.meters = meters;
+        this.slurmMetrics = slurmMetrics;
         this.submitLoop = new TickLoop("slurm-submit-" + cluster, settings.pollInterval(), this::submitTick);
         this.pollLoop = new TickLoop("slurm-poll-" + cluster, settings.pollInterval(), this::pollTick);
     }
@@ -229,7 +229,7 @@ final class ClusterWorker {
         List<ActiveJob> following =
                 active.values().stream().filter(job -> job.ending() == null).toList();
         if (!following.isEmpty()) {
-            meters.counter("gateway.slurm.poll.ticks", "cluster", cluster).increment();
+            slurmMetrics.pollTicked(cluster);
             SlurmJobTracker.Findings findings = tracker.poll(slurm, following);
             tracker.record(findings.moves());
         }

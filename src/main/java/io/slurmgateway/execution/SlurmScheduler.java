@@ -1,6 +1,5 @@
 package io.slurmgateway.execution;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.host.SshCommandRunner;
@@ -12,6 +11,7 @@ import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunStateChanged;
 import io.slurmgateway.runs.RunWorkQueue;
 import io.slurmgateway.slurm.SlurmClient;
+import io.slurmgateway.slurm.SlurmMetrics;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,7 +38,7 @@ class SlurmScheduler implements SmartLifecycle {
     private final LauncherRegistry launchers;
     private final ExecutionProperties properties;
     private final ExecutionMetrics metrics;
-    private final MeterRegistry meters;
+    private final SlurmMetrics slurmMetrics;
     private final Clock clock;
     private final List<ClusterWorker> workers = new CopyOnWriteArrayList<>();
     private volatile boolean running;
@@ -52,7 +52,7 @@ class SlurmScheduler implements SmartLifecycle {
             LauncherRegistry launchers,
             ExecutionProperties properties,
             ExecutionMetrics metrics,
-            MeterRegistry meters,
+            SlurmMetrics slurmMetrics,
             Clock clock) {
         this.clock = clock;
         this.clusters = clusters;
@@ -63,7 +63,7 @@ class SlurmScheduler implements SmartLifecycle {
         this.launchers = launchers;
         this.properties = properties;
         this.metrics = metrics;
-        this.meters = meters;
+        this.slurmMetrics = slurmMetrics;
     }
 
     @Override
@@ -76,7 +76,7 @@ class SlurmScheduler implements SmartLifecycle {
         for (String name : clusters.names()) {
             ClusterProperties settings = clusters.find(name).orElseThrow();
             SshCommandRunner host = hosts.of(name);
-            SlurmClient slurm = new SlurmClient(name, host, meters);
+            SlurmClient slurm = new SlurmClient(name, host, slurmMetrics);
             ClusterWorker worker = new ClusterWorker(
                     name,
                     settings,
@@ -88,7 +88,7 @@ class SlurmScheduler implements SmartLifecycle {
                     new RemoteLogTailer(logStore, properties),
                     queue,
                     metrics,
-                    meters);
+                    slurmMetrics);
             workers.add(worker);
             worker.start();
             log.info("cluster '{}': submitting and polling as instance '{}'", name, properties.instanceId());

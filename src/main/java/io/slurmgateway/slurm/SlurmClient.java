@@ -1,6 +1,5 @@
 package io.slurmgateway.slurm;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.slurmgateway.host.CommandResult;
 import io.slurmgateway.host.CommandRunner;
 import java.io.IOException;
@@ -61,12 +60,12 @@ public class SlurmClient {
 
     private final String cluster;
     private final CommandRunner host;
-    private final MeterRegistry meters;
+    private final SlurmMetrics metrics;
 
-    public SlurmClient(String cluster, CommandRunner host, MeterRegistry meters) {
+    public SlurmClient(String cluster, CommandRunner host, SlurmMetrics metrics) {
         this.cluster = cluster;
         this.host = host;
-        this.meters = meters;
+        this.metrics = metrics;
     }
 
     /**
@@ -303,8 +302,7 @@ public class SlurmClient {
     }
 
     private CommandResult run(String purpose, String program, List<String> command) throws IOException {
-        meters.counter("gateway.slurm.commands", "cluster", cluster, "command", program, "purpose", purpose)
-                .increment();
+        metrics.commandRan(cluster, program, purpose);
         return host.execute(command);
     }
 }

@@ -9,6 +9,7 @@ import io.slurmgateway.host.CommandRunner;
 import io.slurmgateway.host.SshHosts;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.slurm.SlurmClient;
+import io.slurmgateway.slurm.SlurmMetrics;
 import io.slurmgateway.support.ScriptedHost;
 import io.slurmgateway.support.SlurmRigAvailable;
 import java.io.IOException;
@@ -68,7 +69,7 @@ public final class PollTickBenchmark {
             measure(
                     "rig, " + count + " held jobs",
                     new SimpleMeterRegistry(),
-                    meters -> new SlurmClient("rig", host, meters),
+                    meters -> new SlurmClient("rig", host, new SlurmMetrics(meters)),
                     jobs);
         } finally {
             for (int from = 0; from < jobIds.size(); from += 500) {
@@ -98,7 +99,7 @@ public final class PollTickBenchmark {
         measure(
                 label,
                 new SimpleMeterRegistry(),
-                meters -> new SlurmClient("rig", replay, meters),
+                meters -> new SlurmClient("rig", replay, new SlurmMetrics(meters)),
                 activeJobs(jobIds, "RUNNING", "None"));
     }
 

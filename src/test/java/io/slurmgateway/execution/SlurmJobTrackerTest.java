@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.slurm.SlurmClient;
+import io.slurmgateway.slurm.SlurmMetrics;
 import io.slurmgateway.support.ScriptedHost;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class SlurmJobTrackerTest {
         default -> throw new AssertionError("unexpected command " + argv);
     });
     private final SlurmJobTracker tracker = new SlurmJobTracker(null, clock, ACCOUNTING_WAIT, LOST_JOB_TIMEOUT);
-    private final SlurmClient client = new SlurmClient("c", slurm, new SimpleMeterRegistry());
+    private final SlurmClient client = new SlurmClient("c", slurm, new SlurmMetrics(new SimpleMeterRegistry()));
 
     @Test
     void aStateChangeInTheQueueIsAMoveAndCostsNoSacct() throws Exception {

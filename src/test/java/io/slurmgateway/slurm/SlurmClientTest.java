@@ -62,7 +62,7 @@ class SlurmClientTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ScriptedHost host = ScriptedHost.answering(
                 new CommandResult(0, bytes("42\n"), new byte[0]), new CommandResult(137, new byte[0], new byte[0]));
-        SlurmClient client = new SlurmClient("c", host, meters);
+        SlurmClient client = new SlurmClient("c", host, new SlurmMetrics(meters));
 
         assertThat(client.submit("/w/r/batch.sh", Duration.ofSeconds(45))).isEqualTo(new SubmitResult.Submitted("42"));
         assertThat(host.calls().get(0))
@@ -82,7 +82,7 @@ class SlurmClientTest {
         ScriptedHost broken = new ScriptedHost(argv -> {
             throw new IOException("connection reset");
         });
-        assertThat(new SlurmClient("c", broken, new SimpleMeterRegistry())
+        assertThat(new SlurmClient("c", broken, new SlurmMetrics(new SimpleMeterRegistry()))
                         .submit("/x/batch.sh", Duration.ofSeconds(45)))
                 .isInstanceOf(SubmitResult.Uncertain.class);
     }
@@ -91,7 +91,7 @@ class SlurmClientTest {
     void squeueOfJobsItNoLongerKnowsIsEmptyNotAnError() throws IOException {
         ScriptedHost host = ScriptedHost.answering(
                 new CommandResult(1, new byte[0], bytes("slurm_load_jobs error: Invalid job id specified\n")));
-        assertThat(new SlurmClient("c", host, new SimpleMeterRegistry()).queue(List.of("999")))
+        assertThat(new SlurmClient("c", host, new SlurmMetrics(new SimpleMeterRegistry())).queue(List.of("999")))
                 .isEmpty();
         assertThat(host.calls().get(0))
                 .containsExactly("squeue", "--noheader", "--states=all", "--jobs=999", "--format=%i|%T|%r");
@@ -101,7 +101,7 @@ class SlurmClientTest {
     void findsAJobByNameInTheQueueOrElseInAccounting() throws IOException {
         ScriptedHost host = ScriptedHost.answering(
                 new CommandResult(0, new byte[0], new byte[0]), new CommandResult(0, bytes("41\n"), new byte[0]));
-        assertThat(new SlurmClient("c", host, new SimpleMeterRegistry()).findJobByName("sg-x"))
+        assertThat(new SlurmClient("c", host, new SlurmMetrics(new SimpleMeterRegistry())).findJobByName("sg-x"))
                 .contains("41");
         assertThat(host.calls().get(1)).contains("sacct", "--name=sg-x");
     }
@@ -110,7 +110,8 @@ class SlurmClientTest {
     void aFailedLookupIsAnErrorNeverNoSuchJob() {
         ScriptedHost host = ScriptedHost.answering(new CommandResult(
                 1, new byte[0], bytes("squeue: error: Unable to contact slurm controller (connect failure)\n")));
-        assertThatThrownBy(() -> new SlurmClient("c", host, new SimpleMeterRegistry()).findJobByName("sg-x"))
+        assertThatThrownBy(() ->
+                        new SlurmClient("c", host, new SlurmMetrics(new SimpleMeterRegistry())).findJobByName("sg-x"))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("Unable to contact slurm controller");
     }
@@ -127,7 +128,8 @@ class SlurmClientTest {
         for (int i = 0; i < 3000; i++) {
             reads.add(new LogRead("/home/user/slurm-gateway/" + UUID.randomUUID() + "/stdout.log", 123456, 4096));
         }
-        List<LogRead.Result> results = new SlurmClient("c", host, new SimpleMeterRegistry()).read(reads);
+        List<LogRead.Result> results =
+                new SlurmClient("c", host, new SlurmMetrics(new SimpleMeterRegistry())).read(reads);
 
         assertThat(results).hasSize(3000);
         assertThat(results).extracting(LogRead.Result::request).containsExactlyElementsOf(reads);
@@ -143,7 +145,7 @@ class SlurmClientTest {
         }
         ScriptedHost host = ScriptedHost.answering(
                 new CommandResult(0, bytes("1000000|RUNNING|None\n42|RUNNING|None\n"), new byte[0]));
-        assertThat(new SlurmClient("c", host, new SimpleMeterRegistry()).queue(ids))
+        assertThat(new SlurmClient("c", host, new SlurmMetrics(new SimpleMeterRegistry())).queue(ids))
                 .containsOnlyKeys("1000000");
         assertThat(host.calls().get(0)).contains("--me");
     }
@@ -155,7 +157,7 @@ class SlurmClientTest {
             ids.add(String.valueOf(1_000_000 + i));
         }
         ScriptedHost host = new ScriptedHost(argv -> ScriptedHost.succeeded(""));
-        SlurmClient client = new SlurmClient("c", host, new SimpleMeterRegistry());
+        SlurmClient client = new SlurmClient("c", host, new SlurmMetrics(new SimpleMeterRegistry()));
         client.accounting(ids);
         client.cancel(ids);
 
@@ -174,7 +176,7 @@ class SlurmClientTest {
         Path stdout = Files.write(directory.resolve("stdout.log"), bytes("0123456789"));
         Path binary = Files.write(directory.resolve("binary"), new byte[] {0, '\n', 10, (byte) 0xff, 'x'});
         CountingLocal host = new CountingLocal();
-        List<LogRead.Result> results = new SlurmClient("c", host, new SimpleMeterRegistry())
+        List<LogRead.Result> results = new SlurmClient("c", host, new SlurmMetrics(new SimpleMeterRegistry()))
                 .read(List.of(
                         new LogRead(stdout.toString(), 3, 4),
                         new LogRead(directory.resolve("absent").toString(), 0, 10),
@@ -191,7 +193,7 @@ class SlurmClientTest {
     }
 
     private static SubmitResult submitWith(CommandResult result) {
-        return new SlurmClient("c", ScriptedHost.answering(result), new SimpleMeterRegistry())
+        return new SlurmClient("c", ScriptedHost.answering(result), new SlurmMetrics(new SimpleMeterRegistry()))
                 .submit("/x/batch.sh", Duration.ofSeconds(45));
     }
 

@@ -1,12 +1,12 @@
 package io.slurmgateway.clusters.web;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.host.ConnectionStatus;
 import io.slurmgateway.host.SshCommandRunner;
 import io.slurmgateway.host.SshHosts;
 import io.slurmgateway.slurm.SlurmClient;
+import io.slurmgateway.slurm.SlurmMetrics;
 import io.slurmgateway.system.ApiProperties;
 import java.io.IOException;
 import java.time.Clock;
@@ -27,17 +27,17 @@ class ClusterOverview {
 
     private final ClusterRegistry clusters;
     private final SshHosts hosts;
-    private final MeterRegistry meters;
+    private final SlurmMetrics metrics;
     private final Clock clock;
     private final Duration maxAge;
     private final Map<String, Partitions> partitions = new ConcurrentHashMap<>();
 
     private record Partitions(List<String> names, String error, Instant readAt) {}
 
-    ClusterOverview(ClusterRegistry clusters, SshHosts hosts, MeterRegistry meters, Clock clock, ApiProperties api) {
+    ClusterOverview(ClusterRegistry clusters, SshHosts hosts, SlurmMetrics metrics, Clock clock, ApiProperties api) {
         this.clusters = clusters;
         this.hosts = hosts;
-        this.meters = meters;
+        this.metrics = metrics;
         this.clock = clock;
         this.maxAge = api.clusterInfoMaxAge();
     }
@@ -81,7 +81,7 @@ class ClusterOverview {
         }
         Partitions fresh;
         try {
-            fresh = new Partitions(new SlurmClient(name, host, meters).partitions(), null, now);
+            fresh = new Partitions(new SlurmClient(name, host, metrics).partitions(), null, now);
         } catch (IOException | RuntimeException failed) {
             fresh = new Partitions(null, failed.getMessage(), now);
         }
