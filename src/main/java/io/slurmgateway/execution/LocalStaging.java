@@ -3,10 +3,7 @@ package io.slurmgateway.execution;
 import io.slurmgateway.host.CommandRunner;
 import io.slurmgateway.host.FileToWrite;
 import io.slurmgateway.launch.JobScript;
-import io.slurmgateway.launch.LauncherRegistry;
-import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.runs.Run;
-import io.slurmgateway.runs.RunService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,15 +16,12 @@ import org.springframework.stereotype.Component;
 class LocalStaging {
 
     private final CommandRunner host;
-    private final LauncherRegistry launchers;
-    private final RunService runService;
+    private final JobScripts jobScripts;
     private final Path workDir;
 
-    LocalStaging(
-            CommandRunner host, LauncherRegistry launchers, RunService runService, ExecutionProperties properties) {
+    LocalStaging(CommandRunner host, JobScripts jobScripts, ExecutionProperties properties) {
         this.host = host;
-        this.launchers = launchers;
-        this.runService = runService;
+        this.jobScripts = jobScripts;
         this.workDir = properties.workDir().toAbsolutePath().normalize();
     }
 
@@ -35,10 +29,9 @@ class LocalStaging {
         return workDir.resolve(run.getId().toString());
     }
 
-    /** The job script of a run; pure, so it is made again when the run starts rather than stored. */
+    /** The job script of a run; made again when the run starts rather than stored. */
     JobScript jobScript(Run run) {
-        RunSpec spec = runService.specOf(run);
-        return launchers.get(run.getLauncher()).jobScript(run.getId(), spec);
+        return jobScripts.of(run, directoryOf(run).toString());
     }
 
     /** Writes the run's directory with its job script and returns it. */

@@ -4,7 +4,6 @@ import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.host.SshCommandRunner;
 import io.slurmgateway.host.SshHosts;
-import io.slurmgateway.launch.LauncherRegistry;
 import io.slurmgateway.runs.RunCancelRequested;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.runs.RunState;
@@ -35,7 +34,7 @@ class SlurmScheduler implements SmartLifecycle {
     private final RunWorkQueue queue;
     private final RunService runService;
     private final LogStore logStore;
-    private final LauncherRegistry launchers;
+    private final JobScripts jobScripts;
     private final ExecutionProperties properties;
     private final ExecutionMetrics metrics;
     private final SlurmMetrics slurmMetrics;
@@ -49,7 +48,7 @@ class SlurmScheduler implements SmartLifecycle {
             RunWorkQueue queue,
             RunService runService,
             LogStore logStore,
-            LauncherRegistry launchers,
+            JobScripts jobScripts,
             ExecutionProperties properties,
             ExecutionMetrics metrics,
             SlurmMetrics slurmMetrics,
@@ -60,7 +59,7 @@ class SlurmScheduler implements SmartLifecycle {
         this.queue = queue;
         this.runService = runService;
         this.logStore = logStore;
-        this.launchers = launchers;
+        this.jobScripts = jobScripts;
         this.properties = properties;
         this.metrics = metrics;
         this.slurmMetrics = slurmMetrics;
@@ -83,7 +82,7 @@ class SlurmScheduler implements SmartLifecycle {
                     properties.instanceId(),
                     properties.stagingBatchSize(),
                     slurm,
-                    new SlurmSubmitter(name, settings, host, slurm, queue, runService, launchers),
+                    new SlurmSubmitter(name, settings, host, slurm, queue, runService, jobScripts),
                     new SlurmJobTracker(queue, clock, settings.accountingWait(), settings.lostJobTimeout()),
                     new RemoteLogTailer(logStore, properties),
                     queue,

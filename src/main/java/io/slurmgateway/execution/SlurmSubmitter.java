@@ -4,7 +4,6 @@ import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.host.FileToWrite;
 import io.slurmgateway.host.SshCommandRunner;
 import io.slurmgateway.launch.JobScript;
-import io.slurmgateway.launch.LauncherRegistry;
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunService;
@@ -45,7 +44,7 @@ final class SlurmSubmitter {
     private final SlurmClient slurm;
     private final RunWorkQueue queue;
     private final RunService runService;
-    private final LauncherRegistry launchers;
+    private final JobScripts jobScripts;
     private volatile String workDir;
 
     SlurmSubmitter(
@@ -55,14 +54,14 @@ final class SlurmSubmitter {
             SlurmClient slurm,
             RunWorkQueue queue,
             RunService runService,
-            LauncherRegistry launchers) {
+            JobScripts jobScripts) {
         this.cluster = cluster;
         this.settings = settings;
         this.host = host;
         this.slurm = slurm;
         this.queue = queue;
         this.runService = runService;
-        this.launchers = launchers;
+        this.jobScripts = jobScripts;
     }
 
     /**
@@ -189,7 +188,7 @@ final class SlurmSubmitter {
 
     private List<FileToWrite> files(Run run, String directory) {
         RunSpec spec = runService.specOf(run);
-        JobScript job = launchers.get(run.getLauncher()).jobScript(run.getId(), spec);
+        JobScript job = jobScripts.of(run, directory);
         String batch = BatchScript.render(run.getId(), directory, job, withClusterDefaults(spec.resources()));
         List<FileToWrite> files = new ArrayList<>();
         files.add(new FileToWrite(BatchScript.NAME, batch.getBytes(StandardCharsets.UTF_8), true));

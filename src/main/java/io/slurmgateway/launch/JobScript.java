@@ -22,6 +22,16 @@ public record JobScript(
         files = List.copyOf(files);
     }
 
+    /** The same job with more environment variables; they replace any of the same name. */
+    public JobScript withEnvironment(Map<String, String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, String> merged = new java.util.TreeMap<>(environment);
+        merged.putAll(more);
+        return new JobScript(scriptText, arguments, merged, files);
+    }
+
     /** A text file written into the run's directory before the job starts. */
     public record StagedFile(String name, String content, boolean executable) {}
 }

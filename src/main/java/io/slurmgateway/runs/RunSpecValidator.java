@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every rule a run request must satisfy before anything is stored or executed. It reports all broken rules at once,
@@ -57,11 +58,13 @@ class RunSpecValidator {
     private final LauncherRegistry launchers;
     private final RunsProperties limits;
     private final ClusterRegistry clusters;
+    private final JsonMapper json;
 
-    RunSpecValidator(LauncherRegistry launchers, RunsProperties limits, ClusterRegistry clusters) {
+    RunSpecValidator(LauncherRegistry launchers, RunsProperties limits, ClusterRegistry clusters, JsonMapper json) {
         this.launchers = launchers;
         this.limits = limits;
         this.clusters = clusters;
+        this.json = json;
     }
 
     /** Problems with a spec whose defaults are already applied; empty when it may be accepted. */
@@ -75,6 +78,7 @@ class RunSpecValidator {
         checkEnv(spec.env(), found);
         checkResources(spec.resources(), found);
         checkDagster(spec.dagster(), found);
+        checkPipesContext(spec.dagster(), found);
         return found;
     }
 
@@ -202,6 +206,23 @@ class RunSpecValidator {
                 && SlurmDuration.parse(resources.timeLimit()).isEmpty()) {
             found.add(new SpecViolation(
                     "resources.timeLimit", "must be a positive Slurm time: M, M:S, H:M:S, D-H, D-H:M or D-H:M:S"));
+        }
+    }
+
+    /**
+     * The context travels as one environment variable, and Linux refuses to start a program with a single environment
+     * string over 128 KiB; it is also held to the limit on any environment value.
+     */
+    private void checkPipesContext(RunSpec.Dagster dagster, List<SpecViolation> found) {
+        if (dagster == null || dagster.pipesContext() == null) {
+            return;
+        }
+        long size = json.writeValueAsBytes(dagster.pipesContext()).length;
+        if (size > limits.maxEnvValueSize().toBytes()) {
+            found.add(new SpecViolation(
+                    "dagster.pipesContext",
+                    "must be at most " + limits.maxEnvValueSize().toBytes()
+                            + " bytes as JSON (gateway.runs.max-env-value-size)"));
         }
     }
 

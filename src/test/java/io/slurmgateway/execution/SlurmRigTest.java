@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.slurmgateway.support.GatewayTestBase;
+import io.slurmgateway.support.PipesPayloads;
 import io.slurmgateway.support.SlurmRigAvailable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -205,6 +206,18 @@ class SlurmRigTest extends GatewayTestBase {
         String expected = String.join("|", hostile) + "|";
         assertThat(client.log(id, "stdout")).isEqualTo(expected + expected);
         assertThat(canary).doesNotExist();
+    }
+
+    @Test
+    void aSlurmJobFindsItsPipesContextAndItsMessagesFileOnTheCluster() {
+        String id = client.createRun("{\"asset\": \"rig/pipes\", \"mode\": \"slurm\", \"payload\": {\"script\": \""
+                + PipesPayloads.CONTEXT_READER
+                + "\"}, \"dagster\": {\"runId\": \"dagster-run-8\", \"pipesContext\": {\"partition_key\": \"p1\"}}}");
+
+        client.awaitState(id, "COMPLETED", JOB_TIMEOUT);
+        assertThat(client.log(id, "stdout"))
+                .startsWith("dagster-run-8 p1 ['rig/pipes'] {} 0\n/")
+                .endsWith("/" + id + "/messages.jsonl False\n");
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Rules that depend on configuration, which the HTTP suite runs with at their defaults. */
 class RunSpecValidatorTest {
@@ -96,7 +97,8 @@ class RunSpecValidatorTest {
         return new RunSpecValidator(
                 new LauncherRegistry(List.of(new AcceptingLauncher())),
                 properties,
-                new ClusterRegistry(new ClustersProperties(clusters)));
+                new ClusterRegistry(new ClustersProperties(clusters)),
+                JsonMapper.builder().build());
     }
 
     /** A launcher that takes any options, so these tests see only the validator's own rules. */
