@@ -3,6 +3,7 @@ package io.slurmgateway.execution;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.slurm.QueueEntry;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /** A submitted Slurm run that a cluster worker follows: its job, what was last seen of it, and its log offsets. */
@@ -20,16 +21,18 @@ final class ActiveJob {
     private Instant endedInQueueSince;
     private Instant missingSince;
     private final LogCursor logCursor;
+    private final PipesCursor pipesCursor;
 
     /** The final state Slurm reported; the run is finished once its output is copied. */
     record Ending(RunState outcome, Integer exitCode, String slurmState, String slurmReason, String description) {}
 
-    ActiveJob(UUID runId, String jobId, String directory, RunState runState) {
+    ActiveJob(UUID runId, String jobId, String directory, RunState runState, boolean relaysPipes) {
         this.runId = runId;
         this.jobId = jobId;
         this.directory = directory;
         this.runState = runState;
         this.logCursor = new LogCursor(runId);
+        this.pipesCursor = relaysPipes ? new PipesCursor(runId) : null;
     }
 
     UUID runId() {
@@ -118,5 +121,10 @@ final class ActiveJob {
 
     LogCursor logCursor() {
         return logCursor;
+    }
+
+    /** How far the job's Dagster Pipes messages are relayed; empty for a run that carries no Pipes context. */
+    Optional<PipesCursor> pipesCursor() {
+        return Optional.ofNullable(pipesCursor);
     }
 }

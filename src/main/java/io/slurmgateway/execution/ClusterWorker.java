@@ -137,8 +137,12 @@ final class ClusterWorker {
             if (run.getState() == RunState.STAGING) {
                 retries.put(run.getId(), new Retry(run, 0, System.nanoTime()));
             } else {
-                ActiveJob job =
-                        new ActiveJob(run.getId(), run.getSlurmJobId(), submitter.directoryOf(run), run.getState());
+                ActiveJob job = new ActiveJob(
+                        run.getId(),
+                        run.getSlurmJobId(),
+                        submitter.directoryOf(run),
+                        run.getState(),
+                        run.getPipesOffset() != null);
                 tailer.resume(job);
                 active.put(run.getId(), job);
             }
@@ -226,10 +230,10 @@ final class ClusterWorker {
     }
 
     private void poll() throws IOException {
+        slurmMetrics.pollTicked(cluster);
         List<ActiveJob> following =
                 active.values().stream().filter(job -> job.ending() == null).toList();
         if (!following.isEmpty()) {
-            slurmMetrics.pollTicked(cluster);
             SlurmJobTracker.Findings findings = tracker.poll(slurm, following);
             tracker.record(findings.moves());
         }

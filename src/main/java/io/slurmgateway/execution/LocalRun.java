@@ -25,17 +25,19 @@ final class LocalRun {
     private final Process child;
     private final Instant deadline;
     private final LogCursor logCursor;
+    private final PipesCursor pipesCursor;
     private boolean leftoversKilled;
     private RunState stopOutcome;
     private Instant stopStartedAt;
 
-    LocalRun(UUID id, Path directory, ProcessHandle leader, Process child, Instant deadline) {
+    LocalRun(UUID id, Path directory, ProcessHandle leader, Process child, Instant deadline, boolean relaysPipes) {
         this.id = id;
         this.directory = directory;
         this.leader = leader;
         this.child = child;
         this.deadline = deadline;
         this.logCursor = new LogCursor(id);
+        this.pipesCursor = relaysPipes ? new PipesCursor(id) : null;
     }
 
     UUID id() {
@@ -56,6 +58,11 @@ final class LocalRun {
 
     LogCursor logCursor() {
         return logCursor;
+    }
+
+    /** How far the run's Dagster Pipes messages are relayed; empty for a run that carries no Pipes context. */
+    Optional<PipesCursor> pipesCursor() {
+        return Optional.ofNullable(pipesCursor);
     }
 
     /** Whether the run's leading process still runs; an adopted run whose process was already gone never does. */

@@ -99,7 +99,8 @@ class LocalRunExecutor {
                 directory,
                 process.toHandle(),
                 process,
-                clock.instant().plus(timeLimit(run)));
+                clock.instant().plus(timeLimit(run)),
+                run.getPipesOffset() != null);
         log.info("run {} started as process {}", run.getId(), process.pid());
         try {
             Instant processStartedAt =
@@ -121,13 +122,13 @@ class LocalRunExecutor {
         boolean alive = run.isAlive();
         if (alive) {
             enforceStop(run, cancelRequested); // before copying, so a copy failure never delays a cancel or deadline
-            logCopier.copyNew(run);
+            logCopier.copyNew(run, false);
             return false;
         }
         if (run.leader() != null && run.markLeftoversKilled()) {
             processes.kill(run.leader()); // children that outlived the leader end with the run, as under Slurm
         }
-        if (logCopier.copyNew(run)) { // the outcome is recorded only once all output is stored
+        if (logCopier.copyNew(run, true)) { // the outcome is recorded only once all output is stored
             complete(run);
             return true;
         }
@@ -176,7 +177,13 @@ class LocalRunExecutor {
         }
         Optional<ProcessHandle> alive = LocalProcesses.find(run.getPid(), run.getProcessStartedAt());
         Instant deadline = run.getStartedAt().plus(timeLimit(run));
-        LocalRun local = new LocalRun(run.getId(), staging.directoryOf(run), alive.orElse(null), null, deadline);
+        LocalRun local = new LocalRun(
+                run.getId(),
+                staging.directoryOf(run),
+                alive.orElse(null),
+                null,
+                deadline,
+                run.getPipesOffset() != null);
         logCopier.resume(local);
         if (alive.isPresent()) {
             queue.note(run.getId(), "adopted by the restarted gateway; process " + run.getPid() + " still runs");

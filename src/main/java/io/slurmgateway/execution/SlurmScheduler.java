@@ -33,7 +33,7 @@ class SlurmScheduler implements SmartLifecycle {
     private final SshHosts hosts;
     private final RunWorkQueue queue;
     private final RunService runService;
-    private final LogStore logStore;
+    private final RemoteLogTailer tailer;
     private final JobScripts jobScripts;
     private final ExecutionProperties properties;
     private final ExecutionMetrics metrics;
@@ -47,7 +47,7 @@ class SlurmScheduler implements SmartLifecycle {
             SshHosts hosts,
             RunWorkQueue queue,
             RunService runService,
-            LogStore logStore,
+            RemoteLogTailer tailer,
             JobScripts jobScripts,
             ExecutionProperties properties,
             ExecutionMetrics metrics,
@@ -58,7 +58,7 @@ class SlurmScheduler implements SmartLifecycle {
         this.hosts = hosts;
         this.queue = queue;
         this.runService = runService;
-        this.logStore = logStore;
+        this.tailer = tailer;
         this.jobScripts = jobScripts;
         this.properties = properties;
         this.metrics = metrics;
@@ -84,7 +84,7 @@ class SlurmScheduler implements SmartLifecycle {
                     slurm,
                     new SlurmSubmitter(name, settings, host, slurm, queue, runService, jobScripts),
                     new SlurmJobTracker(queue, clock, settings.accountingWait(), settings.lostJobTimeout()),
-                    new RemoteLogTailer(logStore, properties),
+                    tailer,
                     queue,
                     metrics,
                     slurmMetrics);

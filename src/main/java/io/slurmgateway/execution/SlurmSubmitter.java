@@ -130,8 +130,8 @@ final class SlurmSubmitter {
     private Optional<Attempt> existingJob(Run run, String directory) throws IOException {
         Optional<String> recorded = queue.followedJob(run.getId());
         if (recorded.isPresent()) {
-            return Optional.of(
-                    new Attempt.Active(new ActiveJob(run.getId(), recorded.get(), directory, RunState.QUEUED)));
+            return Optional.of(new Attempt.Active(new ActiveJob(
+                    run.getId(), recorded.get(), directory, RunState.QUEUED, run.getPipesOffset() != null)));
         }
         Optional<String> named = slurm.findJobByName(BatchScript.jobName(run.getId()));
         if (named.isPresent()) {
@@ -171,13 +171,15 @@ final class SlurmSubmitter {
     private Attempt adopt(Run run, String jobId, String directory) throws IOException {
         Optional<String> followed = queue.recordSubmitted(run.getId(), cluster, jobId);
         if (followed.isPresent() && followed.get().equals(jobId)) {
-            return new Attempt.Active(new ActiveJob(run.getId(), jobId, directory, RunState.QUEUED));
+            return new Attempt.Active(
+                    new ActiveJob(run.getId(), jobId, directory, RunState.QUEUED, run.getPipesOffset() != null));
         }
         // the run ended while it was being submitted (it was cancelled), or has another job: this one must not run
         slurm.cancel(List.of(jobId));
         if (followed.isPresent()) {
             queue.note(run.getId(), "Slurm job " + jobId + " was cancelled: the run's job is " + followed.get());
-            return new Attempt.Active(new ActiveJob(run.getId(), followed.get(), directory, RunState.QUEUED));
+            return new Attempt.Active(new ActiveJob(
+                    run.getId(), followed.get(), directory, RunState.QUEUED, run.getPipesOffset() != null));
         }
         queue.note(
                 run.getId(),

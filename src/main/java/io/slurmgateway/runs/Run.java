@@ -1,5 +1,6 @@
 package io.slurmgateway.runs;
 
+import io.slurmgateway.pipes.PipesMessage;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -8,6 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.AbstractAggregateRoot;
 
@@ -58,6 +60,15 @@ public class Run extends AbstractAggregateRoot<Run> {
     /** How many events the run has, which is the sequence number of its latest one (the first is 1). */
     private long eventCount;
 
+    /** How many bytes of the messages file are relayed as events; null for a run that carries no Pipes context. */
+    private Long pipesOffset;
+
+    @Enumerated(EnumType.STRING)
+    private PipesSession pipesSession;
+
+    /** The exception a {@code closed} message reported: its name and message. */
+    private String pipesException;
+
     private Instant createdAt;
     private Instant submittedAt;
     private Instant startedAt;
@@ -78,6 +89,7 @@ public class Run extends AbstractAggregateRoot<Run> {
             String specJson,
             String idempotencyKey,
             String requestFingerprint,
+            boolean relaysPipes,
             Instant now) {
         Run run = new Run();
         run.id = id;
@@ -89,6 +101,8 @@ public class Run extends AbstractAggregateRoot<Run> {
         run.idempotencyKey = idempotencyKey;
         run.requestFingerprint = requestFingerprint;
         run.createdAt = now;
+        run.pipesOffset = relaysPipes ? 0L : null;
+        run.pipesSession = relaysPipes ? PipesSession.NOT_OPENED : null;
         run.state = RunState.ACCEPTED;
         run.registerEvent(new RunStateChanged(id, ++run.eventCount, null, RunState.ACCEPTED, "accepted", now));
         return run;
@@ -139,7 +153,11 @@ public class Run extends AbstractAggregateRoot<Run> {
         this.processStartedAt = processStartedAt;
     }
 
-    /** Ends the run; a run that has already ended keeps its first outcome. */
+    /**
+     * Ends the run; a run that has already ended keeps its first outcome. What the payload said over Dagster Pipes
+     * counts too: an exception reported with {@code closed} fails a run that would have completed, and a session that
+     * was opened but never closed is noted.
+     */
     void finish(RunState outcome, Integer exitCode, String reason, Instant now) {
         if (!outcome.isTerminal()) {
             throw new IllegalArgumentException(outcome + " is not an outcome");
@@ -148,7 +166,42 @@ public class Run extends AbstractAggregateRoot<Run> {
             return;
         }
         this.exitCode = exitCode;
-        moveTo(outcome, reason, now);
+        if (pipesSession == PipesSession.OPENED) {
+            note("the payload opened Dagster Pipes but never sent 'closed'; the run keeps the job's own outcome", now);
+        }
+        if (pipesException != null && outcome == RunState.COMPLETED) {
+            moveTo(RunState.FAILED, "the payload reported an exception over Dagster Pipes: " + pipesException, now);
+        } else {
+            moveTo(outcome, reason, now);
+        }
+    }
+
+    /**
+     * Stores the messages-file lines between two offsets as events, and what they say of the Pipes session.
+     *
+     * @return false, storing nothing, when the run's relayed offset is not {@code from}: the lines were stored already
+     *     (a relay whose commit was reported as failed) or the run carries no Pipes context
+     */
+    boolean relayPipes(long from, long to, List<RelayedPipesLine> lines, Instant now) {
+        if (pipesOffset == null || pipesOffset != from) {
+            return false;
+        }
+        for (RelayedPipesLine line : lines) {
+            PipesMessage message = line.message();
+            if (message == null) {
+                note(line.problem(), now);
+                continue;
+            }
+            registerEvent(new PipesMessageRelayed(id, ++eventCount, message.json(), message.knownMethod(), now));
+            if (PipesMessage.OPENED.equals(message.method()) && pipesSession == PipesSession.NOT_OPENED) {
+                pipesSession = PipesSession.OPENED;
+            } else if (PipesMessage.CLOSED.equals(message.method()) && pipesSession != PipesSession.CLOSED) {
+                pipesSession = PipesSession.CLOSED;
+                pipesException = message.exception();
+            }
+        }
+        pipesOffset = to;
+        return true;
     }
 
     /**
@@ -261,6 +314,19 @@ public class Run extends AbstractAggregateRoot<Run> {
 
     long getEventCount() {
         return eventCount;
+    }
+
+    /** How many bytes of the messages file are relayed; null for a run that carries no Pipes context. */
+    public Long getPipesOffset() {
+        return pipesOffset;
+    }
+
+    public PipesSession getPipesSession() {
+        return pipesSession;
+    }
+
+    public String getPipesException() {
+        return pipesException;
     }
 
     public boolean isCancelRequested() {

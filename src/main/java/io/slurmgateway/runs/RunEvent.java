@@ -32,14 +32,22 @@ public class RunEvent {
     @Column(name = "data_json")
     private String data;
 
+    /** For a PIPES event, the message's method when the protocol defines it. */
+    private String pipesMethod;
+
     protected RunEvent() {}
 
     RunEvent(UUID runId, long seq, RunEventType type, Instant occurredAt, String data) {
+        this(runId, seq, type, occurredAt, data, null);
+    }
+
+    RunEvent(UUID runId, long seq, RunEventType type, Instant occurredAt, String data, String pipesMethod) {
         this.runId = runId;
         this.seq = seq;
         this.type = type;
         this.occurredAt = occurredAt;
         this.data = data;
+        this.pipesMethod = pipesMethod;
     }
 
     public long getSeq() {
@@ -56,5 +64,9 @@ public class RunEvent {
 
     public String getData() {
         return data;
+    }
+
+    public String getPipesMethod() {
+        return pipesMethod;
     }
 }

@@ -6,7 +6,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Stores every published state change and note as a run event, inside the transaction that published it. */
+/** Stores every published state change, relayed Pipes message and note as a run event, inside the transaction that published it. */
 @Component
 class RunEventRecorder {
 
@@ -26,6 +26,12 @@ class RunEventRecorder {
         data.put("reason", change.reason());
         events.save(new RunEvent(
                 change.runId(), change.seq(), RunEventType.STATE, change.at(), json.writeValueAsString(data)));
+    }
+
+    @EventListener
+    void on(PipesMessageRelayed message) {
+        events.save(new RunEvent(
+                message.runId(), message.seq(), RunEventType.PIPES, message.at(), message.json(), message.method()));
     }
 
     @EventListener

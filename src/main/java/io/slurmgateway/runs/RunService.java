@@ -3,6 +3,7 @@ package io.slurmgateway.runs;
 import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.launch.SpecViolation;
+import io.slurmgateway.pipes.PipesMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
 public class RunService {
 
     private final RunRepository runs;
+    /** The Pipes methods that report results. */
+    private static final List<String> REPORTED_RESULTS =
+            List.of(PipesMessage.MATERIALIZATION, PipesMessage.ASSET_CHECK);
+
     private final RunEventRepository events;
     private final RunSpecValidator validator;
     private final RunsProperties properties;
@@ -91,6 +96,7 @@ public class RunService {
                 json.writeValueAsString(spec),
                 idempotencyKey,
                 fingerprint,
+                spec.dagster() != null && spec.dagster().pipesContext() != null,
                 clock.instant());
         try {
             return new Created(transaction.execute(status -> runs.saveAndFlush(run)), spec, true);
@@ -158,6 +164,19 @@ public class RunService {
             throw new RunNotFoundException(id);
         }
         return events.findByRunIdAndSeqGreaterThanOrderBySeq(id, afterSeq, Limit.of(limit));
+    }
+
+    /**
+     * The asset materializations and asset-check results a run's payload reported over Dagster Pipes after
+     * {@code afterSeq}, as their PIPES events, in order, at most {@code limit}.
+     */
+    @Transactional(readOnly = true)
+    public List<RunEvent> reportedResults(UUID id, long afterSeq, int limit) {
+        if (!runs.existsById(id)) {
+            throw new RunNotFoundException(id);
+        }
+        return events.findByRunIdAndPipesMethodInAndSeqGreaterThanOrderBySeq(
+                id, REPORTED_RESULTS, afterSeq, Limit.of(limit));
     }
 
     private String fingerprint(RunSpec spec) {

@@ -170,6 +170,25 @@ public class RunWorkQueue {
         });
     }
 
+    /**
+     * Stores the lines of a run's messages file between two byte offsets as events, in one transaction with the
+     * offset, so each line is relayed exactly once.
+     *
+     * @return false, storing nothing, when the run's relayed offset is not {@code from}; see {@link #relayedPipesOffset}
+     */
+    public boolean relayPipes(UUID id, long from, long to, List<RelayedPipesLine> lines) {
+        return update(id, run -> run.relayPipes(from, to, lines, clock.instant()));
+    }
+
+    /** How many bytes of a run's messages file are relayed, which is where reading resumes; 0 for no Pipes run. */
+    @Transactional(readOnly = true)
+    public long relayedPipesOffset(UUID id) {
+        Long offset = runs.findById(id)
+                .orElseThrow(() -> new RunNotFoundException(id))
+                .getPipesOffset();
+        return offset == null ? 0 : offset;
+    }
+
     /** Runs of a mode that {@code owner} was executing in the given states, for recovery after a restart. */
     @Transactional(readOnly = true)
     public List<Run> ownedBy(String owner, String mode, Collection<RunState> states) {

@@ -28,10 +28,13 @@ public class SlurmMetrics {
                 .increment();
     }
 
-    /** A poller asked a cluster about its jobs once (one squeue, at most one sacct). */
+    /**
+     * A poller ticked with jobs to follow on a cluster: such a tick costs at most one squeue, one sacct and one read of
+     * the jobs' output and messages files.
+     */
     public void pollTicked(String cluster) {
         Counter.builder("gateway.slurm.poll.ticks")
-                .description("Poll ticks that asked a cluster about its active jobs")
+                .description("Poll ticks with active jobs on a cluster")
                 .tag("cluster", cluster)
                 .register(registry)
                 .increment();

@@ -138,7 +138,7 @@ public final class PollTickBenchmark {
         List<ActiveJob> jobs = new ArrayList<>();
         RunState state = slurmState.equals("PENDING") ? RunState.QUEUED : RunState.RUNNING;
         for (String jobId : jobIds) {
-            ActiveJob job = new ActiveJob(UUID.randomUUID(), jobId, "/bench/" + jobId, state);
+            ActiveJob job = new ActiveJob(UUID.randomUUID(), jobId, "/bench/" + jobId, state, false);
             job.seen(state, slurmState, reason);
             jobs.add(job);
         }

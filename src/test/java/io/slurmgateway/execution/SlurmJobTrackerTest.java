@@ -156,7 +156,7 @@ class SlurmJobTrackerTest {
     }
 
     private static ActiveJob job(String jobId, RunState state, String slurmState, String reason) {
-        ActiveJob job = new ActiveJob(UUID.randomUUID(), jobId, "/w/" + jobId, state);
+        ActiveJob job = new ActiveJob(UUID.randomUUID(), jobId, "/w/" + jobId, state, false);
         job.seen(state, slurmState, reason);
         return job;
     }

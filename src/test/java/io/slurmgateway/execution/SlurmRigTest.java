@@ -162,6 +162,7 @@ class SlurmRigTest extends GatewayTestBase {
     @Test
     void fiftyConcurrentRunsAllEndWithOneSqueuePerTick() {
         double squeuesBefore = polls("squeue");
+        double readsBefore = reads();
         double ticksBefore = ticks();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -173,8 +174,9 @@ class SlurmRigTest extends GatewayTestBase {
         }
         double ticks = ticks() - ticksBefore;
         assertThat(ticks).isPositive();
-        // every tick asks squeue once, for all the cluster's active jobs, however many there are
-        assertThat(polls("squeue") - squeuesBefore).isEqualTo(ticks);
+        // every tick asks squeue at most once, and reads all output files at most once, however many jobs there are
+        assertThat(polls("squeue") - squeuesBefore).isPositive().isLessThanOrEqualTo(ticks);
+        assertThat(reads() - readsBefore).isPositive().isLessThanOrEqualTo(ticks);
         assertThat(polls("sacct")).isLessThanOrEqualTo(ticks());
     }
 
@@ -218,6 +220,56 @@ class SlurmRigTest extends GatewayTestBase {
         assertThat(client.log(id, "stdout"))
                 .startsWith("dagster-run-8 p1 ['rig/pipes'] {} 0\n/")
                 .endsWith("/" + id + "/messages.jsonl False\n");
+    }
+
+    @Test
+    void aPipesPayloadOnTheClusterHasEveryMessageRelayedInOrderExactlyAsWritten() {
+        double readsBefore = reads();
+        double ticksBefore = ticks();
+        String full = client.createRun(PipesPayloads.writerRun("rig/pipes", "slurm", "full"));
+        String failing = client.createRun(PipesPayloads.writerRun("rig/pipes", "slurm", "exception"));
+        String last = client.createRun(PipesPayloads.writerRun("rig/pipes", "slurm", "last"));
+
+        client.awaitState(full, "COMPLETED", JOB_TIMEOUT);
+        List<String> written = client.log(full, "stdout").lines().toList();
+        assertThat(written).hasSize(6);
+        String body = client.get("/api/v1/runs/" + full + "/events").body();
+        int from = 0;
+        for (String line : written) { // byte for byte, in order
+            int at = body.indexOf(line, from);
+            assertThat(at).as(line).isGreaterThanOrEqualTo(0);
+            from = at + line.length();
+        }
+        assertThat(pipesMethods(full))
+                .containsExactly(
+                        "opened",
+                        "log",
+                        "report_asset_materialization",
+                        "report_asset_materialization",
+                        "report_asset_check",
+                        "closed");
+        JsonNode results = client.json(client.get("/api/v1/runs/" + full + "/results"));
+        assertThat(results.get("materializations")).hasSize(2);
+        assertThat(results.get("assetChecks")).hasSize(1);
+
+        JsonNode failed = client.awaitState(failing, "FAILED", JOB_TIMEOUT);
+        assertThat(failed.get("slurmState").asString()).isEqualTo("COMPLETED");
+        assertThat(failed.get("reason").asString())
+                .isEqualTo("the payload reported an exception over Dagster Pipes: ValueError: bad rows: 3");
+
+        client.awaitState(last, "COMPLETED", JOB_TIMEOUT);
+        assertThat(pipesMethods(last)).containsExactly("opened", "log", "closed");
+
+        double ticks = ticks() - ticksBefore;
+        assertThat(reads() - readsBefore).isPositive().isLessThanOrEqualTo(ticks); // logs and messages in one read
+    }
+
+    private List<String> pipesMethods(String id) {
+        return client.json(client.get("/api/v1/runs/" + id + "/events"))
+                .valueStream()
+                .filter(event -> event.get("type").asString().equals("PIPES"))
+                .map(event -> event.get("data").get("method").asString())
+                .toList();
     }
 
     @Test
@@ -273,6 +325,13 @@ class SlurmRigTest extends GatewayTestBase {
     private double polls(String command) {
         var counter = meters.find("gateway.slurm.commands")
                 .tags("cluster", "rig", "command", command, "purpose", "poll")
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double reads() {
+        var counter = meters.find("gateway.slurm.commands")
+                .tags("cluster", "rig", "purpose", "logs")
                 .counter();
         return counter == null ? 0 : counter.count();
     }

@@ -176,8 +176,8 @@ abstract class PersistenceContract {
     @Test
     void idempotencyKeysAreUnique() {
         runService.create(spec("demo/key"), "key-1");
-        Run duplicate =
-                Run.accept(UUID.randomUUID(), "demo/key", "local", null, "bash", "{}", "key-1", "other", Instant.now());
+        Run duplicate = Run.accept(
+                UUID.randomUUID(), "demo/key", "local", null, "bash", "{}", "key-1", "other", false, Instant.now());
 
         assertThatThrownBy(() -> runs.saveAndFlush(duplicate)).isInstanceOf(DataIntegrityViolationException.class);
     }

@@ -12,8 +12,10 @@ import static io.slurmgateway.runs.RunState.TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.slurmgateway.pipes.PipesMessage;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -100,7 +102,47 @@ class RunStateTest {
         return run;
     }
 
+    @Test
+    void anExceptionReportedOverPipesFailsACompletingRunAndLeavesOtherOutcomesAlone() {
+        Run completing = pipesRun();
+        completing.relayPipes(0, 10, List.of(RelayedPipesLine.of(closed("KeyError: 'x'"))), Instant.EPOCH);
+        completing.finish(COMPLETED, 0, "exit code 0", Instant.EPOCH);
+        assertThat(completing.getState()).isEqualTo(FAILED);
+        assertThat(completing.getReason())
+                .isEqualTo("the payload reported an exception over Dagster Pipes: KeyError: 'x'");
+
+        Run failing = pipesRun();
+        failing.relayPipes(0, 10, List.of(RelayedPipesLine.of(closed("KeyError: 'x'"))), Instant.EPOCH);
+        failing.finish(TIMED_OUT, null, "exceeded its time limit", Instant.EPOCH);
+        assertThat(failing.getState()).isEqualTo(TIMED_OUT);
+        assertThat(failing.getReason()).isEqualTo("exceeded its time limit");
+    }
+
+    @Test
+    void pipesLinesAreStoredOnlyFromTheOffsetTheRunRecords() {
+        Run run = pipesRun();
+        List<RelayedPipesLine> lines = List.of(RelayedPipesLine.malformed("not JSON"));
+
+        assertThat(run.relayPipes(5, 10, lines, Instant.EPOCH)).isFalse();
+        assertThat(run.relayPipes(0, 10, lines, Instant.EPOCH)).isTrue();
+        assertThat(run.relayPipes(0, 10, lines, Instant.EPOCH)).isFalse();
+        assertThat(run.getPipesOffset()).isEqualTo(10);
+        assertThat(acceptedRun().relayPipes(0, 10, lines, Instant.EPOCH)).isFalse();
+    }
+
+    private static Run pipesRun() {
+        Run run = Run.accept(UUID.randomUUID(), "a", "local", null, "bash", "{}", null, "f", true, Instant.EPOCH);
+        run.startStaging("me", Instant.EPOCH);
+        run.markQueued("staged", Instant.EPOCH);
+        run.markStarting("me", Instant.EPOCH);
+        return run;
+    }
+
+    private static PipesMessage closed(String exception) {
+        return new PipesMessage("{}", PipesMessage.CLOSED, exception);
+    }
+
     private static Run acceptedRun() {
-        return Run.accept(UUID.randomUUID(), "a", "local", null, "bash", "{}", null, "f", Instant.EPOCH);
+        return Run.accept(UUID.randomUUID(), "a", "local", null, "bash", "{}", null, "f", false, Instant.EPOCH);
     }
 }

@@ -103,6 +103,42 @@ public final class GatewayClient {
         return data;
     }
 
+    /** An SSE event as received: its id and its data. */
+    public record SseEvent(String id, String data) {}
+
+    /**
+     * Reads an SSE response until {@code count} events have arrived or the server ends it, then disconnects: a client
+     * that goes away in the middle of a stream.
+     */
+    public List<SseEvent> sseEvents(String path, Map<String, String> headers, int count) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream");
+        headers.forEach(request::header);
+        List<SseEvent> events = new ArrayList<>();
+        try {
+            HttpResponse<java.util.stream.Stream<String>> response =
+                    http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+            try (java.util.stream.Stream<String> lines = response.body()) {
+                java.util.Iterator<String> reader = lines.iterator();
+                String id = null;
+                while (events.size() < count && reader.hasNext()) {
+                    String line = reader.next();
+                    if (line.startsWith("id:")) {
+                        id = line.substring("id:".length());
+                    } else if (line.startsWith("data:")) {
+                        events.add(new SseEvent(id, line.substring("data:".length())));
+                    }
+                }
+            }
+        } catch (IOException failed) {
+            throw new java.io.UncheckedIOException(failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+        return events;
+    }
+
     /** Follows a run's log over SSE until the gateway ends the stream, and returns the text of all its events. */
     public String followedLog(String id, String stream, Map<String, String> headers) {
         StringBuilder text = new StringBuilder();

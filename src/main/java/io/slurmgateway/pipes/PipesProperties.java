@@ -1,0 +1,34 @@
+package io.slurmgateway.pipes;
+
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The Dagster Pipes relay ({@code gateway.pipes.*}).
+ *
+ * @param maxMessageSize the longest line of a messages file that is relayed; a longer one becomes a LOG event with
+ *     its beginning, and the relay goes on after it. It also bounds what the gateway holds of a line not yet complete
+ * @param readSize how many bytes of one messages file one read asks for at most
+ * @param bytesPerTick how many bytes of messages files one tick reads at most: per run in local mode, shared by all
+ *     running jobs of a cluster in Slurm mode
+ * @param excerptSize how much of a malformed or overlong line its LOG event quotes
+ */
+@Validated
+@ConfigurationProperties("gateway.pipes")
+public record PipesProperties(
+        @DefaultValue("1MB") @NotNull DataSize maxMessageSize,
+        @DefaultValue("1MB") @NotNull DataSize readSize,
+        @DefaultValue("8MB") @NotNull DataSize bytesPerTick,
+        @DefaultValue("512B") @NotNull DataSize excerptSize) {
+
+    public PipesProperties {
+        for (DataSize size : new DataSize[] {maxMessageSize, readSize, bytesPerTick, excerptSize}) {
+            if (size.toBytes() < 1 || size.toBytes() > Integer.MAX_VALUE / 2) {
+                throw new IllegalArgumentException("gateway.pipes sizes must be between 1 byte and 1GB, not " + size);
+            }
+        }
+    }
+}
