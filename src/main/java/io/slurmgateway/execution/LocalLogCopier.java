@@ -35,7 +35,7 @@ class LocalLogCopier {
         this.pipes = pipes;
         this.readSize = (int) properties.logReadSize().toBytes();
         this.bytesPerTick = properties.logBytesPerTick().toBytes();
-        this.pipesReadSize = (int) pipesProperties.readSize().toBytes();
+        this.pipesReadSize = (int) pipesProperties.batchSize().toBytes();
         this.pipesBytesPerTick = pipesProperties.bytesPerTick().toBytes();
     }
 

@@ -26,12 +26,14 @@ class PipesRelay {
     private final PipesMessageParser parser;
     private final int maxMessageSize;
     private final int excerptSize;
+    private final int batchSize;
 
     PipesRelay(RunWorkQueue queue, PipesMessageParser parser, PipesProperties properties) {
         this.queue = queue;
         this.parser = parser;
         this.maxMessageSize = (int) properties.maxMessageSize().toBytes();
         this.excerptSize = (int) properties.excerptSize().toBytes();
+        this.batchSize = (int) properties.batchSize().toBytes();
     }
 
     /** Sets the cursor to what the run records as relayed. */
@@ -40,7 +42,8 @@ class PipesRelay {
     }
 
     /**
-     * Relays the complete lines among the bytes read at the cursor's read offset.
+     * Relays the complete lines among the bytes read at the cursor's read offset, in transactions of at most
+     * {@code gateway.pipes.batch-size} bytes each.
      *
      * @param fresh the bytes read
      * @param fileComplete whether the job has ended and {@code fresh} reaches the end of the file: its last line is
@@ -49,6 +52,19 @@ class PipesRelay {
      *     cursor is then reset to what the run records, and the bytes must be read again from there
      */
     boolean relay(PipesCursor cursor, byte[] fresh, boolean fileComplete) {
+        if (fresh.length <= batchSize) {
+            return relayBatch(cursor, fresh, fileComplete);
+        }
+        for (int from = 0; from < fresh.length; from += batchSize) {
+            int to = Math.min(fresh.length, from + batchSize);
+            if (!relayBatch(cursor, Arrays.copyOfRange(fresh, from, to), fileComplete && to == fresh.length)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean relayBatch(PipesCursor cursor, byte[] fresh, boolean fileComplete) {
         byte[] partial = cursor.partialLine();
         byte[] data = partial.length == 0 ? fresh : concat(partial, fresh);
         long dataStart = cursor.readOffset() - partial.length;

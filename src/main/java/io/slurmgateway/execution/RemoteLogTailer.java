@@ -29,7 +29,6 @@ class RemoteLogTailer {
     private final PipesRelay pipes;
     private final int readSize;
     private final long bytesPerTick;
-    private final int pipesReadSize;
     private final long pipesBytesPerTick;
 
     /** One file to read this tick, and what to do with its bytes. */
@@ -44,7 +43,6 @@ class RemoteLogTailer {
         this.pipes = pipes;
         this.readSize = (int) properties.logReadSize().toBytes();
         this.bytesPerTick = properties.logBytesPerTick().toBytes();
-        this.pipesReadSize = (int) pipesProperties.readSize().toBytes();
         this.pipesBytesPerTick = pipesProperties.bytesPerTick().toBytes();
     }
 
@@ -66,7 +64,7 @@ class RemoteLogTailer {
         List<UUID> readers = new ArrayList<>();
         Set<UUID> caughtUp = new HashSet<>();
         int perRead = share(readSize, bytesPerTick, jobs.size() * 2L);
-        int perPipesRead = share(pipesReadSize, pipesBytesPerTick, jobs.size());
+        int perPipesRead = share(Integer.MAX_VALUE, pipesBytesPerTick, jobs.size()); // relayed in batches
         for (ActiveJob job : jobs) {
             caughtUp.add(job.runId());
             for (LogStream stream : LogStream.values()) {

@@ -9,6 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.AbstractAggregateRoot;
@@ -186,13 +187,15 @@ public class Run extends AbstractAggregateRoot<Run> {
         if (pipesOffset == null || pipesOffset != from) {
             return false;
         }
+        List<PipesLinesRelayed.Event> events = new ArrayList<>(lines.size());
         for (RelayedPipesLine line : lines) {
             PipesMessage message = line.message();
             if (message == null) {
-                note(line.problem(), now);
+                events.add(new PipesLinesRelayed.Event(++eventCount, RunEventType.LOG, line.problem(), null, now));
                 continue;
             }
-            registerEvent(new PipesMessageRelayed(id, ++eventCount, message.json(), message.knownMethod(), now));
+            events.add(new PipesLinesRelayed.Event(
+                    ++eventCount, RunEventType.PIPES, message.json(), message.knownMethod(), now));
             if (PipesMessage.OPENED.equals(message.method()) && pipesSession == PipesSession.NOT_OPENED) {
                 pipesSession = PipesSession.OPENED;
             } else if (PipesMessage.CLOSED.equals(message.method()) && pipesSession != PipesSession.CLOSED) {
@@ -200,6 +203,7 @@ public class Run extends AbstractAggregateRoot<Run> {
                 pipesException = message.exception();
             }
         }
+        registerEvent(new PipesLinesRelayed(id, events));
         pipesOffset = to;
         return true;
     }

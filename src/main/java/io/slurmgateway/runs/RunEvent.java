@@ -10,9 +10,14 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.hibernate.annotations.Immutable;
 
-/** One entry of a run's history, numbered without gaps by {@code seq}; {@code data} is JSON text. */
+/**
+ * One entry of a run's history, numbered without gaps by {@code seq}; {@code data} is JSON text. Read here, written only
+ * by {@link RunEventRecorder}.
+ */
 @Entity
+@Immutable
 @Table(name = "run_event")
 public class RunEvent {
 
@@ -36,19 +41,6 @@ public class RunEvent {
     private String pipesMethod;
 
     protected RunEvent() {}
-
-    RunEvent(UUID runId, long seq, RunEventType type, Instant occurredAt, String data) {
-        this(runId, seq, type, occurredAt, data, null);
-    }
-
-    RunEvent(UUID runId, long seq, RunEventType type, Instant occurredAt, String data, String pipesMethod) {
-        this.runId = runId;
-        this.seq = seq;
-        this.type = type;
-        this.occurredAt = occurredAt;
-        this.data = data;
-        this.pipesMethod = pipesMethod;
-    }
 
     public long getSeq() {
         return seq;

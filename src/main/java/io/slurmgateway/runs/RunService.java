@@ -163,7 +163,7 @@ public class RunService {
         if (!runs.existsById(id)) {
             throw new RunNotFoundException(id);
         }
-        return events.findByRunIdAndSeqGreaterThanOrderBySeq(id, afterSeq, Limit.of(limit));
+        return events.findByRunIdAndSeqGreaterThanOrderByRunIdAscSeqAsc(id, afterSeq, Limit.of(limit));
     }
 
     /**

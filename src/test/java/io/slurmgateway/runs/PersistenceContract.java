@@ -2,9 +2,12 @@ package io.slurmgateway.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.slurmgateway.launch.RunSpec;
+import io.slurmgateway.pipes.PipesMessage;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -89,7 +92,7 @@ abstract class PersistenceContract {
             assertThat(stored.getState()).isEqualTo(RunState.ACCEPTED);
             assertThat(stored.getCreatedAt()).isEqualTo(run.getCreatedAt());
         });
-        List<RunEvent> history = events.findByRunIdAndSeqGreaterThanOrderBySeq(run.getId(), 0, Limit.of(10));
+        List<RunEvent> history = events.findByRunIdAndSeqGreaterThanOrderByRunIdAscSeqAsc(run.getId(), 0, Limit.of(10));
         assertThat(history).extracting(RunEvent::getSeq).containsExactly(1L);
         assertThat(history.get(0).getData()).contains("\"to\":\"ACCEPTED\"");
     }
@@ -165,12 +168,55 @@ abstract class PersistenceContract {
             writer.get(30, TimeUnit.SECONDS);
         }
 
-        List<RunEvent> history = events.findByRunIdAndSeqGreaterThanOrderBySeq(id, 0, Limit.of(100));
+        List<RunEvent> history = events.findByRunIdAndSeqGreaterThanOrderByRunIdAscSeqAsc(id, 0, Limit.of(100));
         assertThat(history)
                 .extracting(RunEvent::getSeq)
                 .containsExactlyElementsOf(
                         java.util.stream.LongStream.rangeClosed(1, 13).boxed().toList());
         assertThat(runs.findById(id).orElseThrow().getEventCount()).isEqualTo(13);
+    }
+
+    @Test
+    void relayedPipesLinesLandOnceAsOneBatchWithTheirOffsetWhateverTheRace() throws Exception {
+        RunSpec spec = new RunSpec(
+                "demo/pipes",
+                null,
+                null,
+                null,
+                null,
+                new RunSpec.Payload("true", null),
+                null,
+                null,
+                null,
+                new RunSpec.Dagster(null, null, java.util.Map.of()));
+        UUID id = runService.create(spec, null).run().getId();
+        List<RelayedPipesLine> lines = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            String json = "{\"__dagster_pipes_version\": \"0.1\", \"method\": \"log\", \"params\": {\"n\": " + i + "}}";
+            lines.add(RelayedPipesLine.of(new PipesMessage(json, "log", null)));
+        }
+        lines.add(RelayedPipesLine.malformed("line 501 is \"bad\""));
+        List<Future<Boolean>> relays = new ArrayList<>();
+        for (int i = 0; i < 4; i++) { // four relays of the same lines, as stale cursors would send them
+            relays.add(threads.submit(() -> queue.relayPipes(id, 0, 40_000, lines)));
+        }
+        int stored = 0;
+        for (Future<Boolean> relay : relays) {
+            stored += relay.get(30, TimeUnit.SECONDS) ? 1 : 0;
+        }
+
+        assertThat(stored).isEqualTo(1);
+        assertThat(queue.relayedPipesOffset(id)).isEqualTo(40_000);
+        List<RunEvent> history = events.findByRunIdAndSeqGreaterThanOrderByRunIdAscSeqAsc(id, 1, Limit.of(1000));
+        assertThat(history).hasSize(501);
+        assertThat(history.get(0).getData()).isEqualTo(lines.get(0).message().json());
+        assertThat(history.get(0).getPipesMethod()).isEqualTo("log");
+        assertThat(history.get(0).getOccurredAt()).isCloseTo(Instant.now(), within(1, ChronoUnit.MINUTES));
+        assertThat(history.get(499).getData())
+                .isEqualTo(lines.get(499).message().json());
+        assertThat(history.get(500).getType()).isEqualTo(RunEventType.LOG);
+        assertThat(history.get(500).getData()).isEqualTo("{\"message\":\"line 501 is \\\"bad\\\"\"}");
+        assertThat(runs.findById(id).orElseThrow().getEventCount()).isEqualTo(502);
     }
 
     @Test
