@@ -1,5 +1,6 @@
 package io.slurmgateway.execution;
 
+import static io.slurmgateway.support.TextAssertions.assertAppearInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -76,7 +77,7 @@ class SlurmRigTest extends GatewayTestBase {
         JsonNode rig = client.json(client.get("/api/v1/clusters")).get(0);
         assertThat(rig.get("name").asString()).isEqualTo("rig");
         assertThat(rig.get("partitions").valueStream().map(JsonNode::asString).toList())
-                .containsExactly("debug", "long");
+                .containsExactly("debug", "long", "shared");
         assertThat(rig.get("health").asString()).isEqualTo("UP");
         assertThat(rig.get("pool").get("maxConnections").asInt()).isEqualTo(2);
     }
@@ -233,13 +234,7 @@ class SlurmRigTest extends GatewayTestBase {
         client.awaitState(full, "COMPLETED", JOB_TIMEOUT);
         List<String> written = client.log(full, "stdout").lines().toList();
         assertThat(written).hasSize(6);
-        String body = client.get("/api/v1/runs/" + full + "/events").body();
-        int from = 0;
-        for (String line : written) { // byte for byte, in order
-            int at = body.indexOf(line, from);
-            assertThat(at).as(line).isGreaterThanOrEqualTo(0);
-            from = at + line.length();
-        }
+        assertAppearInOrder(client.get("/api/v1/runs/" + full + "/events").body(), written); // byte for byte
         assertThat(pipesMethods(full))
                 .containsExactly(
                         "opened",

@@ -1,5 +1,6 @@
 package io.slurmgateway.pipes;
 
+import static io.slurmgateway.support.TextAssertions.assertAppearInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slurmgateway.support.GatewayClient.SseEvent;
@@ -223,15 +224,5 @@ class PipesRelayTest extends GatewayTestBase {
             }
         }
         return found;
-    }
-
-    /** Each text appears in the body exactly as given, after the one before it. */
-    private static void assertAppearInOrder(String body, List<String> texts) {
-        int from = 0;
-        for (String text : texts) {
-            int at = body.indexOf(text, from);
-            assertThat(at).as("'%s' after position %d of %s", text, from, body).isGreaterThanOrEqualTo(0);
-            from = at + text.length();
-        }
     }
 }

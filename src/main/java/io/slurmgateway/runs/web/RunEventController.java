@@ -3,7 +3,6 @@ package io.slurmgateway.runs.web;
 import io.slurmgateway.runs.RunEvent;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.system.ApiProperties;
-import io.slurmgateway.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -65,12 +64,10 @@ class RunEventController {
             @PathVariable UUID id,
             @RequestParam(defaultValue = "0") long after,
             @RequestParam(required = false) Integer limit) {
-        checkAfter(after);
-        int count = limit == null ? api.maxEventsPerRead() : limit;
-        if (count < 1 || count > api.maxEventsPerRead()) {
-            throw new InvalidParameterException("limit", "must be between 1 and " + api.maxEventsPerRead());
-        }
-        return runs.events(id, after, count).stream().map(RunEventResponse::of).toList();
+        int count = EventPages.limit(limit, api);
+        return runs.events(id, EventPages.after(after), count).stream()
+                .map(RunEventResponse::of)
+                .toList();
     }
 
     /** Follows the history until the run has ended and every event is sent; each SSE id is the event's seq. */
@@ -80,8 +77,7 @@ class RunEventController {
             @PathVariable UUID id,
             @RequestParam(defaultValue = "0") long after,
             @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
-        long start = lastEventId != null ? lastEventId : after;
-        checkAfter(start);
+        long start = EventPages.after(lastEventId != null ? lastEventId : after);
         runs.get(id);
         long[] position = {start};
         return streams.open(emitter -> {
@@ -95,11 +91,5 @@ class RunEventController {
             }
             return fresh.isEmpty() && ended;
         });
-    }
-
-    private static void checkAfter(long after) {
-        if (after < 0) {
-            throw new InvalidParameterException("after", "must be 0 or more");
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.slurmgateway.runs.web;
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.system.ApiProperties;
-import io.slurmgateway.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -45,14 +44,8 @@ class RunResultsController {
             @PathVariable UUID id,
             @RequestParam(defaultValue = "0") long after,
             @RequestParam(required = false) Integer limit) {
-        if (after < 0) {
-            throw new InvalidParameterException("after", "must be 0 or more");
-        }
-        int count = limit == null ? api.maxEventsPerRead() : limit;
-        if (count < 1 || count > api.maxEventsPerRead()) {
-            throw new InvalidParameterException("limit", "must be between 1 and " + api.maxEventsPerRead());
-        }
+        int count = EventPages.limit(limit, api);
         Run run = runs.get(id);
-        return RunResultsResponse.of(run, runs.reportedResults(id, after, count), count, json);
+        return RunResultsResponse.of(run, runs.reportedResults(id, EventPages.after(after), count), count, json);
     }
 }
