@@ -165,6 +165,8 @@ EOF
   done
   echo "PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP"
   echo "PartitionName=long Nodes=ALL MaxTime=INFINITE State=UP"
+  # many small jobs at once on the same cores, for benchmarks that need more concurrent jobs than the rig has CPUs
+  echo "PartitionName=shared Nodes=ALL MaxTime=INFINITE State=UP OverSubscribe=FORCE:100"
 }
 
 # replace_if_changed FILE CONTENT : writes FILE when it differs; exit status 0 when it changed
