@@ -27,6 +27,7 @@ class PipesRelay {
     private final int maxMessageSize;
     private final int excerptSize;
     private final int batchSize;
+    private final int batchLines;
 
     PipesRelay(RunWorkQueue queue, PipesMessageParser parser, PipesProperties properties) {
         this.queue = queue;
@@ -34,6 +35,7 @@ class PipesRelay {
         this.maxMessageSize = (int) properties.maxMessageSize().toBytes();
         this.excerptSize = (int) properties.excerptSize().toBytes();
         this.batchSize = (int) properties.batchSize().toBytes();
+        this.batchLines = properties.batchLines();
     }
 
     /** Sets the cursor to what the run records as relayed. */
@@ -43,7 +45,7 @@ class PipesRelay {
 
     /**
      * Relays the complete lines among the bytes read at the cursor's read offset, in transactions of at most
-     * {@code gateway.pipes.batch-size} bytes each.
+     * {@code gateway.pipes.batch-size} bytes and {@code batch-lines} lines each.
      *
      * @param fresh the bytes read
      * @param fileComplete whether the job has ended and {@code fresh} reaches the end of the file: its last line is
@@ -52,26 +54,33 @@ class PipesRelay {
      *     cursor is then reset to what the run records, and the bytes must be read again from there
      */
     boolean relay(PipesCursor cursor, byte[] fresh, boolean fileComplete) {
-        if (fresh.length <= batchSize) {
-            return relayBatch(cursor, fresh, fileComplete);
-        }
-        for (int from = 0; from < fresh.length; from += batchSize) {
+        int from = 0;
+        do {
             int to = Math.min(fresh.length, from + batchSize);
-            if (!relayBatch(cursor, Arrays.copyOfRange(fresh, from, to), fileComplete && to == fresh.length)) {
+            int consumed = relayBatch(cursor, fresh, from, to, fileComplete && to == fresh.length);
+            if (consumed < 0) {
                 return false;
             }
-        }
+            from += consumed;
+        } while (from < fresh.length);
         return true;
     }
 
-    private boolean relayBatch(PipesCursor cursor, byte[] fresh, boolean fileComplete) {
+    /**
+     * Relays the lines among {@code fresh[from, to)} in one transaction, stopping after {@code batch-lines} lines.
+     *
+     * @return how many of those bytes were consumed: all, or fewer when the line count ended the batch; -1 when the
+     *     run had relayed these lines already
+     */
+    private int relayBatch(PipesCursor cursor, byte[] fresh, int from, int to, boolean fileComplete) {
         byte[] partial = cursor.partialLine();
-        byte[] data = partial.length == 0 ? fresh : concat(partial, fresh);
+        byte[] data = concat(partial, fresh, from, to);
         long dataStart = cursor.readOffset() - partial.length;
         long relayedTo = cursor.relayed();
         List<RelayedPipesLine> lines = new ArrayList<>();
         int lineStart = 0;
-        for (int i = 0; i < data.length; i++) {
+        boolean full = false;
+        for (int i = 0; i < data.length && !full; i++) {
             if (data[i] != '\n') {
                 continue;
             }
@@ -83,16 +92,20 @@ class PipesRelay {
             }
             lineStart = i + 1;
             relayedTo = dataStart + lineStart;
+            full = lines.size() >= batchLines;
         }
-        if (!cursor.isSkippingLine()) {
+        int end = full ? lineStart : data.length; // after a full batch, the rest is scanned again by the next one
+        if (full) {
+            cursor.keepPartialLine(data, 0, 0);
+        } else if (!cursor.isSkippingLine()) {
             if (data.length - lineStart > maxMessageSize) {
                 cursor.skipLine(dataStart + lineStart, excerpt(data, lineStart, data.length));
             } else {
                 cursor.keepPartialLine(data, lineStart, data.length);
             }
         }
-        long readTo = dataStart + data.length;
-        if (fileComplete) {
+        long readTo = dataStart + end;
+        if (fileComplete && !full) {
             if (cursor.isSkippingLine()) {
                 lines.add(overlong(cursor.skippedLineStart(), cursor.skippedLineHead()));
                 cursor.lineSkipped();
@@ -103,8 +116,9 @@ class PipesRelay {
             relayedTo = readTo;
         }
         cursor.readUpTo(readTo);
+        int consumed = end - partial.length;
         if (relayedTo == cursor.relayed()) {
-            return true;
+            return consumed;
         }
         boolean stored;
         try {
@@ -115,10 +129,10 @@ class PipesRelay {
         }
         if (!stored) {
             resume(cursor);
-            return false;
+            return -1;
         }
         cursor.relayedUpTo(relayedTo);
-        return true;
+        return consumed;
     }
 
     /** The event for the line {@code data[from, to)}, which starts at byte {@code offset}; empty for a blank line. */
@@ -163,9 +177,10 @@ class PipesRelay {
         return true;
     }
 
-    private static byte[] concat(byte[] first, byte[] second) {
-        byte[] both = Arrays.copyOf(first, first.length + second.length);
-        System.arraycopy(second, 0, both, first.length, second.length);
+    /** {@code first} followed by {@code second[from, to)}. */
+    private static byte[] concat(byte[] first, byte[] second, int from, int to) {
+        byte[] both = Arrays.copyOf(first, first.length + to - from);
+        System.arraycopy(second, from, both, first.length, to - from);
         return both;
     }
 }

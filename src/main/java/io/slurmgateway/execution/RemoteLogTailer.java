@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,6 +24,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class RemoteLogTailer {
+
+    private static final Logger log = LoggerFactory.getLogger(RemoteLogTailer.class);
 
     private static final int SMALLEST_READ = 1024;
 
@@ -93,7 +97,14 @@ class RemoteLogTailer {
         }
         List<LogRead.Result> results = slurm.read(reads);
         for (int i = 0; i < results.size(); i++) {
-            if (!targets.get(i).accept(results.get(i))) {
+            boolean complete;
+            try {
+                complete = targets.get(i).accept(results.get(i));
+            } catch (RuntimeException failed) { // one run's failure must not hold up the others' output and outcome
+                log.warn("storing what run {} wrote failed; it is read again next tick", readers.get(i), failed);
+                complete = false;
+            }
+            if (!complete) {
                 caughtUp.remove(readers.get(i)); // more may be there: read on next tick before finishing
             }
         }

@@ -77,7 +77,9 @@ public class PipesMessageParser {
         String name = exception.path("name").isString() ? exception.path("name").asString() : "";
         String message =
                 exception.path("message").isString() ? exception.path("message").asString() : "";
-        String text = name.isEmpty() ? message : message.isEmpty() ? name : name + ": " + message;
+        // JSON may carry NUL as an escape, but no PostgreSQL text column takes it
+        String text =
+                (name.isEmpty() ? message : message.isEmpty() ? name : name + ": " + message).replace('\0', '\uFFFD');
         if (text.isEmpty()) {
             text = "an exception without name or message";
         }

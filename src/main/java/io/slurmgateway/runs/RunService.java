@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
@@ -157,26 +158,55 @@ public class RunService {
         }));
     }
 
-    /** Events after {@code afterSeq}, in order, at most {@code limit}. */
+    /**
+     * Events after {@code afterSeq}, in order, at most {@code limit} and, past the first, at most {@code maxBytes} of
+     * event data: a Pipes message may be large, and a page of them is loaded whole.
+     */
     @Transactional(readOnly = true)
-    public List<RunEvent> events(UUID id, long afterSeq, int limit) {
+    public EventPage events(UUID id, long afterSeq, int limit, long maxBytes) {
         if (!runs.existsById(id)) {
             throw new RunNotFoundException(id);
         }
-        return events.findByRunIdAndSeqGreaterThanOrderByRunIdAscSeqAsc(id, afterSeq, Limit.of(limit));
+        List<Integer> sizes = events.dataLengthsAfter(id, afterSeq, PageRequest.of(0, limit));
+        int count = countWithin(sizes, maxBytes);
+        return new EventPage(
+                count == 0
+                        ? List.of()
+                        : events.findByRunIdAndSeqGreaterThanOrderByRunIdAscSeqAsc(id, afterSeq, Limit.of(count)),
+                sizes.size() == limit || count < sizes.size());
     }
 
     /**
      * The asset materializations and asset-check results a run's payload reported over Dagster Pipes after
-     * {@code afterSeq}, as their PIPES events, in order, at most {@code limit}.
+     * {@code afterSeq}, as their PIPES events, paged like {@link #events}.
      */
     @Transactional(readOnly = true)
-    public List<RunEvent> reportedResults(UUID id, long afterSeq, int limit) {
+    public EventPage reportedResults(UUID id, long afterSeq, int limit, long maxBytes) {
         if (!runs.existsById(id)) {
             throw new RunNotFoundException(id);
         }
-        return events.findByRunIdAndPipesMethodInAndSeqGreaterThanOrderBySeq(
-                id, REPORTED_RESULTS, afterSeq, Limit.of(limit));
+        List<Integer> sizes = events.resultDataLengthsAfter(id, REPORTED_RESULTS, afterSeq, PageRequest.of(0, limit));
+        int count = countWithin(sizes, maxBytes);
+        return new EventPage(
+                count == 0
+                        ? List.of()
+                        : events.findByRunIdAndPipesMethodInAndSeqGreaterThanOrderBySeq(
+                                id, REPORTED_RESULTS, afterSeq, Limit.of(count)),
+                sizes.size() == limit || count < sizes.size());
+    }
+
+    /** How many of the leading events fit in {@code maxBytes}; the first always does. */
+    private static int countWithin(List<Integer> sizes, long maxBytes) {
+        long total = 0;
+        int count = 0;
+        for (Integer size : sizes) {
+            total += size == null ? 0 : size;
+            if (count > 0 && total > maxBytes) {
+                break;
+            }
+            count++;
+        }
+        return count;
     }
 
     private String fingerprint(RunSpec spec) {

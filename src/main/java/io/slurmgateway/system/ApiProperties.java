@@ -15,6 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxPageSize the largest {@code size} of a page of runs
  * @param maxLogRead the most bytes one log read returns
  * @param maxEventsPerRead the most events one events read returns
+ * @param maxEventBytesPerRead the most event data one events or results read returns, past its first event (a Dagster
+ *     Pipes message may be up to {@code gateway.pipes.max-message-size})
  * @param streamPollInterval how often an SSE stream looks for new log bytes or events
  * @param streamTimeout how long one SSE response stays open; clients reconnect with {@code Last-Event-ID}
  * @param streamThreads threads shared by all SSE streams for their polling
@@ -31,6 +33,7 @@ public record ApiProperties(
         @DefaultValue("200") @Min(1) int maxPageSize,
         @DefaultValue("1MB") @NotNull DataSize maxLogRead,
         @DefaultValue("1000") @Min(1) int maxEventsPerRead,
+        @DefaultValue("4MB") @NotNull DataSize maxEventBytesPerRead,
         @DefaultValue("250ms") @NotNull Duration streamPollInterval,
         @DefaultValue("30m") @NotNull Duration streamTimeout,
         @DefaultValue("2") @Min(1) int streamThreads,

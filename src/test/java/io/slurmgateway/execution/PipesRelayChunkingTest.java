@@ -7,14 +7,17 @@ import io.slurmgateway.runs.RunEventType;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.support.GatewayTestBase;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The relay against the real database, fed a messages file in reads of random sizes, as a growing file or a slow
@@ -44,6 +47,8 @@ class PipesRelayChunkingTest extends GatewayTestBase {
         registry.add("gateway.execution.enabled", () -> "false"); // runs stay ACCEPTED: only this test relays
         registry.add("gateway.pipes.max-message-size", () -> "256B");
         registry.add("gateway.pipes.excerpt-size", () -> "20B");
+        registry.add("gateway.pipes.batch-lines", () -> "2"); // transactions end mid-read too
+        registry.add("gateway.api.max-event-bytes-per-read", () -> "300B");
     }
 
     @Test
@@ -110,8 +115,47 @@ class PipesRelayChunkingTest extends GatewayTestBase {
         assertThat(stale.readOffset()).isEqualTo(bytes.length);
     }
 
+    @Test
+    void pagesOfEventsAreCutAtTheirByteLimitAndPagingLosesNothing() {
+        UUID id = pipesRun();
+        PipesCursor cursor = new PipesCursor(id);
+        relay.resume(cursor);
+        String materializations = String.join("\n", MATERIALIZED, MATERIALIZED, MATERIALIZED) + "\n";
+        relay.relay(cursor, (FILE + "\n" + materializations).getBytes(StandardCharsets.UTF_8), true);
+
+        List<Long> seqs = new ArrayList<>();
+        boolean cut = false;
+        while (true) {
+            long after = seqs.isEmpty() ? 0 : seqs.get(seqs.size() - 1);
+            JsonNode page = client.json(client.get("/api/v1/runs/" + id + "/events?after=" + after));
+            if (page.isEmpty()) {
+                break;
+            }
+            int bytes = page.valueStream()
+                    .mapToInt(event -> event.get("data").toString().length())
+                    .sum();
+            assertThat(page.size() == 1 || bytes <= 300).as("page %s", page).isTrue();
+            cut |= page.size() > 0 && page.size() < 10;
+            page.forEach(event -> seqs.add(event.get("seq").asLong()));
+        }
+        assertThat(seqs).isEqualTo(LongStream.rangeClosed(1, 10).boxed().toList());
+        assertThat(cut).isTrue();
+
+        List<Long> reported = new ArrayList<>();
+        long after = 0;
+        do {
+            JsonNode results = client.json(client.get("/api/v1/runs/" + id + "/results?after=" + after));
+            results.get("materializations")
+                    .forEach(result -> reported.add(result.get("seq").asLong()));
+            after = results.get("nextAfter").isNull()
+                    ? -1
+                    : results.get("nextAfter").asLong();
+        } while (after >= 0);
+        assertThat(reported).containsExactly(6L, 8L, 9L, 10L);
+    }
+
     private void assertRelayedAsExpected(UUID id, String description) {
-        List<RunEvent> events = runs.events(id, 1, 100); // after the ACCEPTED state change
+        List<RunEvent> events = runs.events(id, 1, 100, Long.MAX_VALUE).events(); // after the ACCEPTED state change
         assertThat(events).as(description).hasSize(6);
         assertThat(events.stream().map(RunEvent::getType))
                 .as(description)
@@ -136,7 +180,7 @@ class PipesRelayChunkingTest extends GatewayTestBase {
     }
 
     private List<String> pipesData(UUID id) {
-        return runs.events(id, 0, 100).stream()
+        return runs.events(id, 0, 100, Long.MAX_VALUE).events().stream()
                 .filter(event -> event.getType() == RunEventType.PIPES)
                 .map(RunEvent::getData)
                 .toList();

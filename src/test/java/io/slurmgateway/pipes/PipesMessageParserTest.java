@@ -50,6 +50,14 @@ class PipesMessageParserTest {
                 .isEqualTo("an exception without name or message");
     }
 
+    @Test
+    void aNulInTheExceptionIsReplacedSinceNoDatabaseTextTakesIt() throws Exception {
+        assertThat(parse("{\"__dagster_pipes_version\": \"0.1\", \"method\": \"closed\", \"params\": {\"exception\":"
+                                + " {\"name\": \"ValueError\", \"message\": \"bad \\u0000 byte\"}}}")
+                        .exception())
+                .isEqualTo("ValueError: bad \uFFFD byte");
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',

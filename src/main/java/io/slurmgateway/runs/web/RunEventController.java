@@ -65,7 +65,14 @@ class RunEventController {
             @RequestParam(defaultValue = "0") long after,
             @RequestParam(required = false) Integer limit) {
         int count = EventPages.limit(limit, api);
-        return runs.events(id, EventPages.after(after), count).stream()
+        return runs
+                .events(
+                        id,
+                        EventPages.after(after),
+                        count,
+                        api.maxEventBytesPerRead().toBytes())
+                .events()
+                .stream()
                 .map(RunEventResponse::of)
                 .toList();
     }
@@ -82,7 +89,12 @@ class RunEventController {
         long[] position = {start};
         return streams.open(emitter -> {
             boolean ended = runs.get(id).getState().isTerminal();
-            List<RunEvent> fresh = runs.events(id, position[0], api.maxEventsPerRead());
+            List<RunEvent> fresh = runs.events(
+                            id,
+                            position[0],
+                            api.maxEventsPerRead(),
+                            api.maxEventBytesPerRead().toBytes())
+                    .events();
             for (RunEvent event : fresh) {
                 emitter.send(SseEmitter.event()
                         .id(Long.toString(event.getSeq()))

@@ -46,6 +46,13 @@ class RunResultsController {
             @RequestParam(required = false) Integer limit) {
         int count = EventPages.limit(limit, api);
         Run run = runs.get(id);
-        return RunResultsResponse.of(run, runs.reportedResults(id, EventPages.after(after), count), count, json);
+        return RunResultsResponse.of(
+                run,
+                runs.reportedResults(
+                        id,
+                        EventPages.after(after),
+                        count,
+                        api.maxEventBytesPerRead().toBytes()),
+                json);
     }
 }

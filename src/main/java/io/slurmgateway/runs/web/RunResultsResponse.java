@@ -1,6 +1,7 @@
 package io.slurmgateway.runs.web;
 
 import io.slurmgateway.pipes.PipesMessage;
+import io.slurmgateway.runs.EventPage;
 import io.slurmgateway.runs.PipesSession;
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunEvent;
@@ -17,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @param session what the payload's messages said of its Pipes session; null for a run without a Pipes context
  * @param exception the exception the payload reported with {@code closed}, as "name: message"
- * @param nextAfter the {@code after} of the next page when this one is full, else null
+ * @param nextAfter the {@code after} of the next page when more may follow (this one is full, or was cut at
+ *     {@code gateway.api.max-event-bytes-per-read}), else null
  */
 record RunResultsResponse(
         PipesSession session,
@@ -42,10 +44,10 @@ record RunResultsResponse(
             @Schema(allowableValues = {"WARN", "ERROR"}) String severity,
             @Schema(type = "object", description = "name -> {raw_value, type}, as reported") JsonNode metadata) {}
 
-    static RunResultsResponse of(Run run, List<RunEvent> page, int limit, JsonMapper json) {
+    static RunResultsResponse of(Run run, EventPage page, JsonMapper json) {
         List<Materialization> materializations = new ArrayList<>();
         List<AssetCheck> checks = new ArrayList<>();
-        for (RunEvent event : page) {
+        for (RunEvent event : page.events()) {
             JsonNode params = json.readTree(event.getData()).path("params");
             if (PipesMessage.MATERIALIZATION.equals(event.getPipesMethod())) {
                 materializations.add(new Materialization(
@@ -62,7 +64,9 @@ record RunResultsResponse(
                         object(params)));
             }
         }
-        Long nextAfter = page.size() == limit ? page.get(page.size() - 1).getSeq() : null;
+        List<RunEvent> events = page.events();
+        Long nextAfter =
+                page.more() && !events.isEmpty() ? events.get(events.size() - 1).getSeq() : null;
         return new RunResultsResponse(
                 run.getPipesSession(), run.getPipesException(), materializations, checks, nextAfter);
     }
