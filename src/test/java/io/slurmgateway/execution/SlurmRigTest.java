@@ -235,14 +235,7 @@ class SlurmRigTest extends GatewayTestBase {
         List<String> written = client.log(full, "stdout").lines().toList();
         assertThat(written).hasSize(6);
         assertAppearInOrder(client.get("/api/v1/runs/" + full + "/events").body(), written); // byte for byte
-        assertThat(pipesMethods(full))
-                .containsExactly(
-                        "opened",
-                        "log",
-                        "report_asset_materialization",
-                        "report_asset_materialization",
-                        "report_asset_check",
-                        "closed");
+        assertThat(pipesMethods(full)).isEqualTo(PipesPayloads.FULL_METHODS);
         JsonNode results = client.json(client.get("/api/v1/runs/" + full + "/results"));
         assertThat(results.get("materializations")).hasSize(2);
         assertThat(results.get("assetChecks")).hasSize(1);

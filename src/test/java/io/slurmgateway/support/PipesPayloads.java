@@ -10,6 +10,15 @@ public final class PipesPayloads {
 
     private PipesPayloads() {}
 
+    /** The methods of the messages {@link #WRITER} sends in its {@code full} scenario, in order. */
+    public static final List<String> FULL_METHODS = List.of(
+            "opened",
+            "log",
+            "report_asset_materialization",
+            "report_asset_materialization",
+            "report_asset_check",
+            "closed");
+
     /** A run request for {@link #WRITER} with a Pipes context, in the given mode, with the scenario's arguments. */
     public static String writerRun(String asset, String mode, String... arguments) {
         Map<String, Object> request = new LinkedHashMap<>();
