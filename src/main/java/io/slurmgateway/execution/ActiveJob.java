@@ -1,5 +1,6 @@
 package io.slurmgateway.execution;
 
+import io.slurmgateway.runs.ResourceUsage;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.slurm.QueueEntry;
 import java.time.Instant;
@@ -23,8 +24,17 @@ final class ActiveJob {
     private final LogCursor logCursor;
     private final PipesCursor pipesCursor;
 
-    /** The final state Slurm reported; the run is finished once its output is copied. */
-    record Ending(RunState outcome, Integer exitCode, String slurmState, String slurmReason, String description) {}
+    /**
+     * The final state Slurm reported, and what the job used when accounting recorded it (else null); the run is
+     * finished once its output is copied.
+     */
+    record Ending(
+            RunState outcome,
+            Integer exitCode,
+            String slurmState,
+            String slurmReason,
+            String description,
+            ResourceUsage usage) {}
 
     ActiveJob(UUID runId, String jobId, String directory, RunState runState, boolean relaysPipes) {
         this.runId = runId;

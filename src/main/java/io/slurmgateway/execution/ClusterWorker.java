@@ -253,7 +253,8 @@ final class ClusterWorker {
                         ending.exitCode(),
                         ending.slurmState(),
                         ending.slurmReason(),
-                        ending.description());
+                        ending.description(),
+                        ending.usage());
                 jobs.remove();
             }
         }

@@ -141,7 +141,8 @@ final class SlurmJobTracker {
                     SlurmStates.baseState(ended.state()),
                     ended.reason(),
                     "Slurm job " + job.jobId() + " ended " + ended.state() + "; accounting gave no final record within "
-                            + accountingWait.toSeconds() + " s, so its exit code is unknown"));
+                            + accountingWait.toSeconds() + " s, so its exit code is unknown",
+                    null));
             return Optional.of(job);
         }
         if (job.missingSince() != null
@@ -152,7 +153,8 @@ final class SlurmJobTracker {
                     null,
                     null,
                     "Slurm job " + job.jobId() + " has been unknown to squeue, and not ended in sacct, for "
-                            + lostJobTimeout.toSeconds() + " s; its outcome cannot be known"));
+                            + lostJobTimeout.toSeconds() + " s; its outcome cannot be known",
+                    null));
             return Optional.of(job);
         }
         return Optional.empty();
@@ -167,6 +169,11 @@ final class SlurmJobTracker {
                         ? ""
                         : " (" + record.reason() + ")");
         return new ActiveJob.Ending(
-                outcome, exit == null ? null : exit.asShellExitCode(), state, record.reason(), description);
+                outcome,
+                exit == null ? null : exit.asShellExitCode(),
+                state,
+                record.reason(),
+                description,
+                record.usage());
     }
 }

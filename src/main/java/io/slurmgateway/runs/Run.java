@@ -2,6 +2,7 @@ package io.slurmgateway.runs;
 
 import io.slurmgateway.pipes.PipesMessage;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -69,6 +70,10 @@ public class Run extends AbstractAggregateRoot<Run> {
 
     /** The exception a {@code closed} message reported: its name and message. */
     private String pipesException;
+
+    /** What the Slurm job used, from accounting; null for local runs and when accounting did not say. */
+    @Embedded
+    private ResourceUsage usage;
 
     private Instant createdAt;
     private Instant submittedAt;
@@ -147,6 +152,12 @@ public class Run extends AbstractAggregateRoot<Run> {
 
     private static String truncate(String text, int length) {
         return text == null || text.length() <= length ? text : text.substring(0, length);
+    }
+
+    void recordUsage(ResourceUsage usage) {
+        if (!state.isTerminal()) {
+            this.usage = usage;
+        }
     }
 
     void recordProcess(long pid, Instant processStartedAt) {
@@ -323,6 +334,10 @@ public class Run extends AbstractAggregateRoot<Run> {
     /** How many bytes of the messages file are relayed; null for a run that carries no Pipes context. */
     public Long getPipesOffset() {
         return pipesOffset;
+    }
+
+    public ResourceUsage getUsage() {
+        return usage;
     }
 
     public PipesSession getPipesSession() {

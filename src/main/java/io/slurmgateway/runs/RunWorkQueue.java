@@ -97,11 +97,21 @@ public class RunWorkQueue {
         });
     }
 
-    /** Ends a Slurm run with the outcome its job's final state maps to, keeping Slurm's raw state. */
+    /**
+     * Ends a Slurm run with the outcome its job's final state maps to, keeping Slurm's raw state and what the job used
+     * ({@code usage} is null when accounting did not say).
+     */
     public void finishSlurm(
-            UUID id, RunState outcome, Integer exitCode, String rawState, String rawReason, String description) {
+            UUID id,
+            RunState outcome,
+            Integer exitCode,
+            String rawState,
+            String rawReason,
+            String description,
+            ResourceUsage usage) {
         update(id, run -> {
             run.observeSlurm(null, rawState, rawReason, description, clock.instant());
+            run.recordUsage(usage);
             run.finish(outcome, exitCode, description, clock.instant());
             return null;
         });

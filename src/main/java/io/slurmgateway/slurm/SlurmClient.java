@@ -36,7 +36,9 @@ public class SlurmClient {
     /** Well below the 128 KiB Linux allows one argument, which is what a whole remote command line is to sh -c. */
     static final int MAX_LISTED_ARGUMENT = 96 * 1024;
 
-    private static final String ACCOUNTING_FORMAT = "JobID,State,ExitCode,Reason";
+    /** What sacct reports per job and step; Reason is last, since free text could hold the field separator. */
+    static final String ACCOUNTING_FORMAT =
+            "JobID,State,ExitCode,Elapsed,TotalCPU,MaxRSS,AllocCPUS,AllocNodes,ReqMem,AllocTRES,Reason";
 
     /**
      * Reads from each file given as {@code path offset max} triples: prints the number of bytes read (or -1 for a

@@ -1,5 +1,6 @@
 package io.slurmgateway.slurm;
 
+import io.slurmgateway.runs.ResourceUsage;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,26 +52,98 @@ final class SlurmOutputParser {
         return entries;
     }
 
-    /** {@code sacct --parsable2 --noheader --format=JobID,State,ExitCode,Reason} lines, by job id. */
+    /** The fields of {@link SlurmClient#ACCOUNTING_FORMAT}, Reason last since it is free text. */
+    private static final int ACCOUNTING_FIELDS = 11;
+
+    /**
+     * {@code sacct --parsable2 --noheader} lines in {@link SlurmClient#ACCOUNTING_FORMAT}, by job id: the job line
+     * joined with its batch step's state and exit code, and with the largest MaxRSS of its steps (the job line has
+     * none).
+     */
     static Map<String, AccountingRecord> accounting(String stdout) {
         Map<String, AccountingRecord> jobs = new LinkedHashMap<>();
-        Map<String, String[]> batchSteps = new HashMap<>();
+        Map<String, String[]> steps = new LinkedHashMap<>();
         for (String line : stdout.split("\n")) {
-            String[] fields = line.split("\\|", -1);
-            if (fields.length < 4 || fields[0].isEmpty()) {
+            String[] fields = line.split("\\|", ACCOUNTING_FIELDS);
+            if (fields.length < ACCOUNTING_FIELDS || fields[0].isEmpty()) {
                 continue;
             }
             String id = fields[0];
-            if (id.endsWith(".batch")) {
-                batchSteps.put(id.substring(0, id.length() - ".batch".length()), fields);
+            int dot = id.indexOf('.');
+            if (dot > 0) {
+                steps.put(id, fields);
             } else if (id.chars().allMatch(Character::isDigit)) {
                 // a reused job id (after a controller state wipe) appears twice; sacct lists the newest last
                 jobs.put(
-                        id, new AccountingRecord(id, fields[1], SlurmExitCode.parse(fields[2]), fields[3], null, null));
+                        id,
+                        new AccountingRecord(
+                                id, fields[1], SlurmExitCode.parse(fields[2]), fields[10], null, null, usage(fields)));
             }
         }
-        batchSteps.forEach((id, fields) ->
-                jobs.computeIfPresent(id, (key, job) -> job.withBatch(fields[1], SlurmExitCode.parse(fields[2]))));
+        steps.forEach((stepId, fields) -> {
+            String jobId = stepId.substring(0, stepId.indexOf('.'));
+            jobs.computeIfPresent(jobId, (key, job) -> job.withStepMaxRss(bytes(fields[5])));
+            if (stepId.endsWith(".batch")) {
+                jobs.computeIfPresent(jobId, (key, job) -> job.withBatch(fields[1], SlurmExitCode.parse(fields[2])));
+            }
+        });
         return jobs;
+    }
+
+    private static ResourceUsage usage(String[] fields) {
+        return new ResourceUsage(
+                seconds(fields[3]) == null ? null : Math.round(seconds(fields[3])),
+                seconds(fields[4]),
+                bytes(fields[5]),
+                integer(fields[6]),
+                integer(fields[7]),
+                MEMORY.matcher(fields[8]).matches() ? fields[8] : null,
+                gpus(fields[9]));
+    }
+
+    /** A sacct duration, {@code [D-][HH:]MM:SS[.fff]}, in seconds; null when empty or unreadable. */
+    static Double seconds(String duration) {
+        Matcher matcher = DURATION.matcher(duration.strip());
+        if (!matcher.matches()) {
+            return null;
+        }
+        double seconds = Double.parseDouble(matcher.group(4)) + 60 * Double.parseDouble(matcher.group(3));
+        if (matcher.group(2) != null) {
+            seconds += 3600 * Double.parseDouble(matcher.group(2));
+        }
+        if (matcher.group(1) != null) {
+            seconds += 86400 * Double.parseDouble(matcher.group(1));
+        }
+        return seconds;
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(?:(\\d+)-)?(?:(\\d+):)?(\\d+):(\\d+(?:\\.\\d+)?)");
+
+    /** ReqMem as sacct writes it ({@code 400M}; older versions add n or c, per node or CPU); it has been seen as {@code 16?}. */
+    private static final Pattern MEMORY = Pattern.compile("\\d+(?:\\.\\d+)?[KMGTP]?[nc]?");
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGTP]?)");
+
+    /** A sacct size such as {@code 215832K} or {@code 1.5G} (powers of 1024), in bytes; null when empty. */
+    static Long bytes(String size) {
+        Matcher matcher = SIZE.matcher(size.strip());
+        if (!matcher.matches()) {
+            return null;
+        }
+        int power = "KMGTP".indexOf(matcher.group(2)) + 1; // 0 for no suffix
+        return Math.round(Double.parseDouble(matcher.group(1))
+                * Math.pow(1024, matcher.group(2).isEmpty() ? 0 : power));
+    }
+
+    private static Integer integer(String value) {
+        return value.strip().matches("\\d{1,9}") ? Integer.valueOf(value.strip()) : null;
+    }
+
+    private static final Pattern GPU_TRES = Pattern.compile("(?:^|,)gres/gpu=(\\d+)(?:,|$)");
+
+    /** The GPU count of an AllocTRES list ({@code cpu=2,mem=4G,node=1,gres/gpu=2}); null when it has none. */
+    static Integer gpus(String tres) {
+        Matcher matcher = GPU_TRES.matcher(tres);
+        return matcher.find() ? Integer.valueOf(matcher.group(1)) : null;
     }
 }

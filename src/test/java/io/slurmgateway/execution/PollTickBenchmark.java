@@ -89,7 +89,10 @@ public final class PollTickBenchmark {
             String id = String.valueOf(100_000 + i);
             jobIds.add(id);
             squeue.append(id).append(ended ? "|COMPLETED|None\n" : "|RUNNING|None\n");
-            sacct.append(id).append("|COMPLETED|0:0|None\n").append(id).append(".batch|COMPLETED|0:0|\n");
+            sacct.append(id)
+                    .append("|COMPLETED|0:0|00:00:04|00:00.256||2|1|400M|billing=2,cpu=2,mem=400M,node=1|None\n")
+                    .append(id)
+                    .append(".batch|COMPLETED|0:0|00:00:04|00:00.256|215832K|2|1||cpu=2,mem=400M,node=1|\n");
         }
         byte[] squeueBytes = squeue.toString().getBytes(StandardCharsets.US_ASCII);
         byte[] sacctBytes = sacct.toString().getBytes(StandardCharsets.US_ASCII);

@@ -51,7 +51,8 @@ class SlurmJobTrackerTest {
     void anEndedJobEndsWithItsBatchStepsExitCode() throws Exception {
         ActiveJob job = job("8", RunState.RUNNING, "RUNNING", "None");
         squeue = "8|FAILED|NonZeroExitCode\n";
-        sacct = "8|FAILED|3:0|None\n8.batch|FAILED|3:0|\n";
+        sacct =
+                "8|FAILED|3:0|00:00:04|00:00.256||2|1|400M|billing=2,cpu=2,mem=400M,node=1|None\n8.batch|FAILED|3:0|00:00:04|00:00.256|215832K|2|1||cpu=2,mem=400M,node=1|\n";
 
         SlurmJobTracker.Findings findings = tracker.poll(client, List.of(job));
 
@@ -65,7 +66,8 @@ class SlurmJobTrackerTest {
     void laggingAccountingNeitherMovesAFinishedJobBackNorEndsItEarly() throws Exception {
         ActiveJob job = job("9", RunState.RUNNING, "RUNNING", "None");
         squeue = "9|COMPLETED|None\n";
-        sacct = "9|PENDING|0:0|None\n"; // sacct has not caught up yet
+        sacct = "9|PENDING|0:0|00:00:04|00:00.256||2|1|400M|billing=2,cpu=2,mem=400M,node=1|None\n"; // sacct has not
+        // caught up yet
 
         SlurmJobTracker.Findings findings = tracker.poll(client, List.of(job));
         assertThat(findings.moves()).isEmpty();
@@ -89,7 +91,8 @@ class SlurmJobTrackerTest {
         clock.advance(LOST_JOB_TIMEOUT.minusSeconds(1));
         assertThat(tracker.poll(client, List.of(job)).ended()).isEmpty();
 
-        sacct = "10|COMPLETED|0:0|None\n10.batch|COMPLETED|0:0|\n";
+        sacct =
+                "10|COMPLETED|0:0|00:00:04|00:00.256||2|1|400M|billing=2,cpu=2,mem=400M,node=1|None\n10.batch|COMPLETED|0:0|00:00:04|00:00.256|215832K|2|1||cpu=2,mem=400M,node=1|\n";
         SlurmJobTracker.Findings findings = tracker.poll(client, List.of(job));
         assertThat(findings.ended()).containsExactly(job);
         assertThat(job.ending().outcome()).isEqualTo(RunState.COMPLETED);
@@ -115,7 +118,10 @@ class SlurmJobTrackerTest {
     void aRunawayAccountingRecordDoesNotKeepARunForever() throws Exception {
         ActiveJob job = job("13", RunState.RUNNING, "RUNNING", "None");
         squeue = "";
-        sacct = "13|RUNNING|0:0|None\n"; // slurmdbd still says RUNNING; no controller knows the job
+        sacct = "13|RUNNING|0:0|00:00:04|00:00.256||2|1|400M|billing=2,cpu=2,mem=400M,node=1|None\n"; // slurmdbd still
+        // says RUNNING;
+        // no controller
+        // knows the job
 
         assertThat(tracker.poll(client, List.of(job)).ended()).isEmpty();
         clock.advance(LOST_JOB_TIMEOUT.plusSeconds(1));
@@ -128,7 +134,7 @@ class SlurmJobTrackerTest {
     void aJobRequeuedAfterSqueueShowedItEndedWaitsForItsRealEnd() throws Exception {
         ActiveJob job = job("14", RunState.RUNNING, "RUNNING", "None");
         squeue = "14|NODE_FAIL|NodeDown\n";
-        sacct = "14|RUNNING|0:0|None\n";
+        sacct = "14|RUNNING|0:0|00:00:04|00:00.256||2|1|400M|billing=2,cpu=2,mem=400M,node=1|None\n";
         tracker.poll(client, List.of(job));
 
         squeue = "14|PENDING|BeginTime\n"; // requeued
@@ -139,7 +145,7 @@ class SlurmJobTrackerTest {
                 .isEqualTo(RunState.QUEUED));
 
         squeue = "14|COMPLETED|None\n";
-        sacct = "14|RUNNING|0:0|None\n";
+        sacct = "14|RUNNING|0:0|00:00:04|00:00.256||2|1|400M|billing=2,cpu=2,mem=400M,node=1|None\n";
         assertThat(tracker.poll(client, List.of(job)).ended()).isEmpty(); // a fresh accounting wait, not the old one
     }
 

@@ -73,6 +73,31 @@ class SlurmRigTest extends GatewayTestBase {
     }
 
     @Test
+    void finishedJobsReportWhatTheyUsedFromSlurmAccounting() {
+        long twoHundredMegabytes = 200L * 1024 * 1024;
+        String memory = client.createRun(slurmRun(
+                "python3 -c 'import time; b = bytearray(" + twoHundredMegabytes + ");"
+                        + " [b.__setitem__(i, 1) for i in range(0, len(b), 4096)]; time.sleep(3)'",
+                "\"resources\": {\"memory\": \"400M\"}"));
+        String burner = client.createRun(slurmRun(
+                "python3 -c 'import multiprocessing as m, time\n"
+                        + "def burn(_):\n    end = time.time() + 5\n    while time.time() < end: pass\n"
+                        + "m.Pool(2).map(burn, range(2))'",
+                "\"resources\": {\"cpusPerTask\": 2}"));
+
+        JsonNode held = client.awaitState(memory, "COMPLETED", JOB_TIMEOUT).get("accounting");
+        assertThat(held.get("source").asString()).isEqualTo("SLURM_ACCOUNTING");
+        assertThat(held.get("maxRssBytes").asDouble()).isBetween(0.8 * twoHundredMegabytes, 1.2 * twoHundredMegabytes);
+        assertThat(held.get("allocNodes").asInt()).isEqualTo(1);
+        assertThat(held.get("requestedMemory").asString()).isEqualTo("400M");
+        JsonNode burned = client.awaitState(burner, "COMPLETED", JOB_TIMEOUT).get("accounting");
+        assertThat(burned.get("allocCpus").asInt()).isEqualTo(2);
+        assertThat(burned.get("cpuSeconds").asDouble()).isGreaterThan(5);
+        assertThat(burned.get("cpuEfficiency").asDouble()).isGreaterThan(0.5);
+        assertThat(burned.get("nodeHours").asDouble()).isPositive();
+    }
+
+    @Test
     void theClusterListShowsTheRigUpWithItsPartitions() {
         JsonNode rig = client.json(client.get("/api/v1/clusters")).get(0);
         assertThat(rig.get("name").asString()).isEqualTo("rig");
@@ -97,6 +122,10 @@ class SlurmRigTest extends GatewayTestBase {
     void aJobOverItsTimeLimitTimesOut() {
         JsonNode run = client.awaitState(timeLimitRun, "TIMED_OUT", TIME_LIMIT_TIMEOUT);
         assertThat(run.get("slurmState").asString()).isEqualTo("TIMEOUT");
+        JsonNode accounting = run.get("accounting");
+        assertThat(accounting.get("source").asString()).isEqualTo("SLURM_ACCOUNTING");
+        assertThat(accounting.get("elapsedSeconds").asLong()).isGreaterThanOrEqualTo(60);
+        assertThat(accounting.get("cpuEfficiency").asDouble()).isLessThan(0.1); // it slept
         assertThat(client.log(timeLimitRun, "stdout")).startsWith("started\n");
         assertThat(client.log(timeLimitRun, "stderr")).contains("DUE TO TIME LIMIT");
     }
@@ -111,6 +140,9 @@ class SlurmRigTest extends GatewayTestBase {
         JsonNode run = client.awaitState(id, "FAILED", JOB_TIMEOUT);
         assertThat(run.get("slurmState").asString()).isEqualTo("OUT_OF_MEMORY");
         assertThat(client.log(id, "stderr")).contains("oom-kill");
+        JsonNode accounting = run.get("accounting");
+        assertThat(accounting.get("source").asString()).isEqualTo("SLURM_ACCOUNTING");
+        assertThat(accounting.get("maxRssBytes").asLong()).isPositive();
     }
 
     @Test

@@ -220,6 +220,21 @@ abstract class PersistenceContract {
     }
 
     @Test
+    void resourceUsageIsStoredWithTheOutcome() {
+        UUID id = runService.create(spec("demo/usage"), null).run().getId();
+        queue.claimForStaging("local", "me", 10);
+        queue.markQueued(id, "staged");
+        queue.claimForStart("local", "me", 10);
+        ResourceUsage usage = new ResourceUsage(93_784L, 9.955, 221_011_968L, 2, 1, "400M", 4);
+
+        queue.finishSlurm(id, RunState.COMPLETED, 0, "COMPLETED", "None", "ended", usage);
+
+        Run stored = runs.findById(id).orElseThrow();
+        assertThat(stored.getState()).isEqualTo(RunState.COMPLETED);
+        assertThat(stored.getUsage()).isEqualTo(usage);
+    }
+
+    @Test
     void idempotencyKeysAreUnique() {
         runService.create(spec("demo/key"), "key-1");
         Run duplicate = Run.accept(

@@ -1,7 +1,9 @@
 package io.slurmgateway.slurm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.slurmgateway.runs.ResourceUsage;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,23 +33,58 @@ class SlurmOutputParserTest {
     void sacctJoinsEachJobWithItsBatchStep() {
         Map<String, AccountingRecord> records = SlurmOutputParser.accounting(String.join(
                 "\n",
-                "32|FAILED|3:0|None",
-                "32.batch|FAILED|3:0|",
-                "34|CANCELLED by 1001|0:0|None",
-                "34.batch|CANCELLED|0:15|",
-                "3|OUT_OF_MEMORY|0:125|None",
-                "3.batch|OUT_OF_MEMORY|0:125|",
-                "3.extern|COMPLETED|0:0|",
-                "40|PENDING|0:0|Priority",
-                "41|CANCELLED by 1001|0:0|Priority",
+                "32|FAILED|3:0|00:00:01|00:00.020||1|1|256M|billing=1,cpu=1,mem=256M,node=1|None",
+                "32.batch|FAILED|3:0|00:00:01|00:00.020|1024K|1|1||cpu=1,mem=256M,node=1|",
+                "34|CANCELLED by 1001|0:0|00:00:05|00:00.010||1|1|256M|billing=1,cpu=1,mem=256M,node=1|None",
+                "34.batch|CANCELLED|0:15|00:00:06|00:00.010|1200K|1|1||cpu=1,mem=256M,node=1|",
+                "3|OUT_OF_MEMORY|0:125|00:00:03|00:01.674||1|1|16?|billing=1,cpu=1,mem=50M,node=1|None",
+                "3.batch|OUT_OF_MEMORY|0:125|00:00:03|00:01.674|52536K|1|1||cpu=1,mem=50M,node=1|",
+                "3.extern|COMPLETED|0:0|00:00:03|00:00:00|900K|1|1||cpu=1,mem=50M,node=1|",
+                "40|PENDING|0:0|00:00:00|00:00:00||1|0|256M|billing=1,cpu=1,mem=256M|Priority",
+                "41|CANCELLED by 1001|0:0|00:00:00|00:00:00||1|0|256M||Reason|with a bar",
                 ""));
         assertThat(records).containsOnlyKeys("32", "34", "3", "40", "41");
         assertThat(records.get("41").workloadExit()).isNull(); // cancelled while pending: it never ran
+        assertThat(records.get("41").reason()).isEqualTo("Reason|with a bar");
         assertThat(records.get("32").workloadExit()).isEqualTo(new SlurmExitCode(3, 0));
         assertThat(records.get("34").state()).isEqualTo("CANCELLED by 1001");
         assertThat(records.get("34").workloadExit()).isEqualTo(new SlurmExitCode(0, 15));
         assertThat(records.get("3").batchState()).isEqualTo("OUT_OF_MEMORY");
+        assertThat(records.get("3").usage().maxRssBytes()).isEqualTo(52536L * 1024); // the largest step's
+        assertThat(records.get("3").usage().requestedMemory()).isNull(); // as the rig's sacct once wrote it
         assertThat(records.get("40").workloadExit()).isEqualTo(new SlurmExitCode(0, 0));
         assertThat(records.get("40").reason()).isEqualTo("Priority");
+    }
+
+    @Test
+    void sacctUsageBecomesSecondsBytesAndCounts() {
+        // real rig lines: a 2-CPU job that burned both CPUs for 5 s, and one that held 200 MB
+        Map<String, AccountingRecord> records = SlurmOutputParser.accounting(String.join(
+                "\n",
+                "1994|COMPLETED|0:0|00:00:05|00:09.955||2|1|512M|billing=2,cpu=2,mem=512M,node=1|None",
+                "1994.batch|COMPLETED|0:0|00:00:05|00:09.955|37404K|2|1||cpu=2,mem=512M,node=1|",
+                "1993|COMPLETED|0:0|00:00:04|00:00.256||2|1|400M|billing=2,cpu=2,mem=400M,node=1|None",
+                "1993.batch|COMPLETED|0:0|00:00:04|00:00.256|215832K|2|1||cpu=2,mem=400M,node=1|",
+                "7|COMPLETED|0:0|1-02:03:04|2-00:00:01||64|2|0|billing=64,cpu=64,node=2,gres/gpu=4|None"));
+
+        ResourceUsage burner = records.get("1994").usage();
+        assertThat(burner.elapsedSeconds()).isEqualTo(5);
+        assertThat(burner.cpuSeconds()).isCloseTo(9.955, within(1e-9));
+        assertThat(burner.cpuEfficiency()).isCloseTo(0.9955, within(1e-9));
+        assertThat(burner.allocCpus()).isEqualTo(2);
+        assertThat(burner.allocNodes()).isEqualTo(1);
+        assertThat(burner.requestedMemory()).isEqualTo("512M");
+        assertThat(burner.gpus()).isNull();
+        assertThat(records.get("1993").usage().maxRssBytes()).isEqualTo(215832L * 1024);
+        ResourceUsage big = records.get("7").usage();
+        assertThat(big.elapsedSeconds()).isEqualTo(93784);
+        assertThat(big.cpuSeconds()).isEqualTo(172801.0);
+        assertThat(big.nodeHours()).isCloseTo(93784 * 2 / 3600.0, within(1e-9));
+        assertThat(big.gpus()).isEqualTo(4);
+        assertThat(big.maxRssBytes()).isNull();
+        assertThat(SlurmOutputParser.bytes("1.5G")).isEqualTo(1610612736L);
+        assertThat(SlurmOutputParser.bytes("0")).isZero();
+        assertThat(SlurmOutputParser.seconds("01:02:03")).isEqualTo(3723.0);
+        assertThat(SlurmOutputParser.seconds("")).isNull();
     }
 }

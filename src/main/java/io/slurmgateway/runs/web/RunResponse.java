@@ -1,8 +1,11 @@
 package io.slurmgateway.runs.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.slurmgateway.launch.RunSpec;
+import io.slurmgateway.runs.ResourceUsage;
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunState;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -28,8 +31,23 @@ record RunResponse(
         RunSpec.Resources resources,
         Accounting accounting) {
 
-    /** Resource usage; only what the gateway has measured is set. */
-    record Accounting(Long elapsedSeconds) {}
+    /**
+     * What a finished run used. From Slurm accounting ({@code source} {@code SLURM_ACCOUNTING}) when the cluster
+     * recorded the job; else only the wall time between start and end as the gateway saw them ({@code GATEWAY_CLOCK}:
+     * local runs, and Slurm runs whose cluster gave no accounting record). Fields nobody measured are null.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Accounting(
+            @Schema(allowableValues = {"SLURM_ACCOUNTING", "GATEWAY_CLOCK"}) String source,
+            Long elapsedSeconds,
+            Double cpuSeconds,
+            @Schema(description = "cpuSeconds / (elapsedSeconds x allocCpus)") Double cpuEfficiency,
+            Long maxRssBytes,
+            Integer allocCpus,
+            Integer allocNodes,
+            @Schema(description = "elapsedSeconds x allocNodes / 3600") Double nodeHours,
+            @Schema(description = "as Slurm writes it, e.g. 400M") String requestedMemory,
+            Integer gpus) {}
 
     static RunResponse of(Run run, RunSpec spec) {
         return new RunResponse(
@@ -54,10 +72,33 @@ record RunResponse(
     }
 
     private static Accounting accounting(Run run) {
+        ResourceUsage usage = run.getUsage();
+        if (usage != null) {
+            return new Accounting(
+                    "SLURM_ACCOUNTING",
+                    usage.elapsedSeconds(),
+                    usage.cpuSeconds(),
+                    usage.cpuEfficiency(),
+                    usage.maxRssBytes(),
+                    usage.allocCpus(),
+                    usage.allocNodes(),
+                    usage.nodeHours(),
+                    usage.requestedMemory(),
+                    usage.gpus());
+        }
         if (run.getStartedAt() == null || run.getFinishedAt() == null) {
             return null;
         }
         return new Accounting(
-                Duration.between(run.getStartedAt(), run.getFinishedAt()).toSeconds());
+                "GATEWAY_CLOCK",
+                Duration.between(run.getStartedAt(), run.getFinishedAt()).toSeconds(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 }
