@@ -231,6 +231,15 @@ final class ClusterWorker {
 
     private void poll() throws IOException {
         slurmMetrics.pollTicked(cluster);
+        long start = System.nanoTime();
+        try {
+            pollActive();
+        } finally {
+            slurmMetrics.pollTook(cluster, System.nanoTime() - start);
+        }
+    }
+
+    private void pollActive() throws IOException {
         List<ActiveJob> following =
                 active.values().stream().filter(job -> job.ending() == null).toList();
         if (!following.isEmpty()) {

@@ -79,7 +79,7 @@ final class SlurmSubmitter {
                     return existing.get();
                 }
             }
-            host.writeDirectory(directory, files(run, directory));
+            slurm.stage(directory, files(run, directory));
             // sbatch is killed on the cluster before the gateway would abandon the command
             SubmitResult result = slurm.submit(
                     directory + "/" + BatchScript.NAME,

@@ -5,6 +5,8 @@ package io.slurmgateway.host;
  *
  * @param health UP when it is connected or its last attempt succeeded, DOWN while a failed attempt's backoff runs,
  *     UNKNOWN before the first attempt
+ * @param connectFailures connection attempts that failed since the gateway started
+ * @param waitingForChannel callers waiting for a free channel (an estimate)
  * @param lastFailure why the last connection attempt failed, while the cluster is DOWN
  */
 public record ConnectionStatus(
@@ -14,6 +16,8 @@ public record ConnectionStatus(
         int busyChannels,
         int channelCapacity,
         long connectionsOpened,
+        long connectFailures,
+        int waitingForChannel,
         String lastFailure) {
 
     public enum Health {

@@ -42,6 +42,7 @@ final class SshConnectionPool implements AutoCloseable {
     private final Semaphore channels;
     private final PooledConnection[] connections;
     private final AtomicLong connectionsOpened = new AtomicLong();
+    private final AtomicLong connectFailures = new AtomicLong();
 
     private final Object connectGate = new Object();
     private long nextConnectAtNanos;
@@ -116,6 +117,8 @@ final class SshConnectionPool implements AutoCloseable {
                 busy,
                 connections.length * settings.channelsPerConnection(),
                 connectionsOpened.get(),
+                connectFailures.get(),
+                channels.getQueueLength(),
                 failure);
     }
 
@@ -188,6 +191,7 @@ final class SshConnectionPool implements AutoCloseable {
             connectionsOpened.incrementAndGet();
             return connected;
         } catch (IOException failed) {
+            connectFailures.incrementAndGet();
             synchronized (connectGate) {
                 consecutiveFailures++;
                 long backoff = backoff(consecutiveFailures).toNanos();

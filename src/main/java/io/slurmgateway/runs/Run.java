@@ -9,6 +9,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,7 +111,8 @@ public class Run extends AbstractAggregateRoot<Run> {
         run.pipesOffset = relaysPipes ? 0L : null;
         run.pipesSession = relaysPipes ? PipesSession.NOT_OPENED : null;
         run.state = RunState.ACCEPTED;
-        run.registerEvent(new RunStateChanged(id, ++run.eventCount, null, RunState.ACCEPTED, "accepted", now));
+        run.registerEvent(new RunStateChanged(
+                id, ++run.eventCount, null, RunState.ACCEPTED, "accepted", now, run.mode, run.cluster));
         return run;
     }
 
@@ -264,7 +266,17 @@ public class Run extends AbstractAggregateRoot<Run> {
             case COMPLETED, FAILED, TIMED_OUT, CANCELLED, SUBMIT_FAILED -> finishedAt = now;
             case ACCEPTED, STAGING -> {}
         }
-        registerEvent(new RunStateChanged(id, ++eventCount, previous, next, reason, now));
+        registerEvent(new RunStateChanged(id, ++eventCount, previous, next, reason, now, mode, cluster));
+        if (next.isTerminal()) {
+            registerEvent(new RunFinished(
+                    mode,
+                    cluster,
+                    launcher,
+                    next,
+                    submittedAt != null && startedAt != null ? Duration.between(submittedAt, startedAt) : null,
+                    startedAt != null ? Duration.between(startedAt, now) : null,
+                    usage));
+        }
     }
 
     public UUID getId() {

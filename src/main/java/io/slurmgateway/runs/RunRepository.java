@@ -40,6 +40,21 @@ interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecut
             + " and r.state in :states")
     List<UUID> findCancelRequestedOnCluster(String owner, String cluster, Collection<RunState> states);
 
+    /** How many runs there are in each state, mode and cluster. */
+    interface StateCount {
+        RunState getState();
+
+        String getMode();
+
+        String getCluster();
+
+        long getRuns();
+    }
+
+    @Query("select r.state as state, r.mode as mode, r.cluster as cluster, count(r) as runs from Run r"
+            + " group by r.state, r.mode, r.cluster")
+    List<StateCount> countByStateModeAndCluster();
+
     @Query("select r.id from Run r where r.id in :ids and r.cancelRequested = true")
     List<UUID> findCancelRequested(Collection<UUID> ids);
 }

@@ -3,6 +3,7 @@ package io.slurmgateway.runs;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -19,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxArgSize the longest single argument, in UTF-8 bytes
  * @param maxEnvEntries how many environment variables a run may set
  * @param maxEnvValueSize the longest environment value, in UTF-8 bytes
+ * @param metricsRefresh how often the {@code gateway.runs} gauge counts runs by state in the database
  */
 @Validated
 @ConfigurationProperties("gateway.runs")
@@ -29,4 +31,5 @@ public record RunsProperties(
         @DefaultValue("256") @Min(0) int maxArgs,
         @DefaultValue("32KB") @NotNull DataSize maxArgSize,
         @DefaultValue("128") @Min(0) int maxEnvEntries,
-        @DefaultValue("32KB") @NotNull DataSize maxEnvValueSize) {}
+        @DefaultValue("32KB") @NotNull DataSize maxEnvValueSize,
+        @DefaultValue("15s") @NotNull Duration metricsRefresh) {}

@@ -2,6 +2,7 @@ package io.slurmgateway.slurm;
 
 import io.slurmgateway.host.CommandResult;
 import io.slurmgateway.host.CommandRunner;
+import io.slurmgateway.host.FileToWrite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -305,6 +306,26 @@ public class SlurmClient {
 
     private CommandResult run(String purpose, String program, List<String> command) throws IOException {
         metrics.commandRan(cluster, program, purpose);
-        return host.execute(command);
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            CommandResult result = host.execute(command);
+            outcome = result.succeeded() ? "success" : "failure";
+            return result;
+        } finally {
+            metrics.commandTook(cluster, program, outcome, System.nanoTime() - start);
+        }
+    }
+
+    /** Writes a run's directory on the cluster (SFTP), timed as the command {@code sftp}. */
+    public void stage(String directory, List<FileToWrite> files) throws IOException {
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            host.writeDirectory(directory, files);
+            outcome = "success";
+        } finally {
+            metrics.commandTook(cluster, "sftp", outcome, System.nanoTime() - start);
+        }
     }
 }

@@ -2,6 +2,9 @@ package io.slurmgateway.slurm;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,6 +29,42 @@ public class SlurmMetrics {
                 .tag("purpose", purpose)
                 .register(registry)
                 .increment();
+    }
+
+    /** How long a command took, by program and outcome: success, failure (a non-zero exit) or error (no answer). */
+    void commandTook(String cluster, String program, String outcome, long nanos) {
+        Timer.builder("gateway.slurm.command.duration")
+                .description("Commands and SFTP staging on a cluster's login node, by program and outcome")
+                .tag("cluster", cluster)
+                .tag("command", program)
+                .tag("outcome", outcome)
+                .serviceLevelObjectives(
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(250),
+                        Duration.ofMillis(1000),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(30))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** How long one poll of a cluster's active jobs took: squeue, sacct, the log read and storing what they said. */
+    public void pollTook(String cluster, long nanos) {
+        Timer.builder("gateway.slurm.poll.duration")
+                .description("Poll ticks with active jobs on a cluster, from squeue to stored output")
+                .tag("cluster", cluster)
+                .serviceLevelObjectives(
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(250),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(5))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**

@@ -95,6 +95,22 @@ class SlurmRigTest extends GatewayTestBase {
         assertThat(burned.get("cpuSeconds").asDouble()).isGreaterThan(5);
         assertThat(burned.get("cpuEfficiency").asDouble()).isGreaterThan(0.5);
         assertThat(burned.get("nodeHours").asDouble()).isPositive();
+
+        String scrape = client.get("/actuator/prometheus").body();
+        assertThat(scrape)
+                .contains("gateway_runs_cpu_efficiency_count{cluster=\"rig\",launcher=\"bash\",mode=\"slurm\"}")
+                .contains("gateway_runs_max_rss_bytes_bucket{cluster=\"rig\",launcher=\"bash\",mode=\"slurm\",")
+                .contains("gateway_slurm_command_duration_seconds_count{cluster=\"rig\",command=\"sbatch\","
+                        + "outcome=\"success\"}")
+                .contains("gateway_slurm_command_duration_seconds_count{cluster=\"rig\",command=\"sftp\","
+                        + "outcome=\"success\"}")
+                .contains("gateway_slurm_command_duration_seconds_count{cluster=\"rig\",command=\"squeue\",")
+                .contains("gateway_slurm_poll_duration_seconds_count{cluster=\"rig\"}")
+                .contains("gateway_cluster_up{cluster=\"rig\"} 1.0")
+                .contains("gateway_ssh_connections_open{cluster=\"rig\"}")
+                .contains("gateway_ssh_channels_busy{cluster=\"rig\"}")
+                .contains("gateway_ssh_channels_waiting{cluster=\"rig\"}")
+                .contains("gateway_ssh_connect_failures_total{cluster=\"rig\"} 0.0");
     }
 
     @Test

@@ -93,7 +93,8 @@ class RunSpecValidatorTest {
                 maxArgs,
                 DataSize.ofKilobytes(32),
                 128,
-                DataSize.ofKilobytes(32));
+                DataSize.ofKilobytes(32),
+                java.time.Duration.ofSeconds(15));
         return new RunSpecValidator(
                 new LauncherRegistry(List.of(new AcceptingLauncher())),
                 properties,

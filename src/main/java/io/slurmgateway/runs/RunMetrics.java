@@ -1,0 +1,156 @@
+package io.slurmgateway.runs;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * What operators see of runs in Prometheus. Tags are the mode, the cluster (a configured name), the launcher, the
+ * state and the outcome: a fixed, small set. Never a run id, an asset or anything else a client sends.
+ *
+ * <ul>
+ *   <li>{@code gateway.runs{state,mode,cluster}}: runs by state, counted in the database every
+ *       {@code gateway.runs.metrics-refresh}, so every replica reports the same figures;
+ *   <li>{@code gateway.runs.transitions{from,to,mode,cluster}}: state changes this instance committed;
+ *   <li>{@code gateway.runs.queue.wait} and {@code gateway.runs.duration}: histograms of finished runs;
+ *   <li>{@code gateway.runs.cpu.efficiency} and {@code gateway.runs.max.rss}: of finished Slurm runs with accounting.
+ * </ul>
+ */
+@Component
+class RunMetrics implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(RunMetrics.class);
+
+    /** Runs without a cluster (local runs) carry this cluster tag, so every series has the same tag keys. */
+    private static final String NO_CLUSTER = "none";
+
+    private final MeterRegistry registry;
+    private final RunRepository runs;
+    private final MultiGauge byState;
+    private final ScheduledExecutorService refresher;
+
+    RunMetrics(MeterRegistry registry, RunRepository runs, RunsProperties properties) {
+        this.registry = registry;
+        this.runs = runs;
+        this.byState = MultiGauge.builder("gateway.runs")
+                .description("Runs by state, mode and cluster, as the database holds them")
+                .register(registry);
+        this.refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "run-metrics");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = properties.metricsRefresh().toMillis();
+        refresher.scheduleWithFixedDelay(this::countByState, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    @TransactionalEventListener
+    void on(RunStateChanged change) {
+        Counter.builder("gateway.runs.transitions")
+                .description("Run state changes committed by this instance")
+                .tags(Tags.of(
+                        "from", change.from() == null ? "NEW" : change.from().name(),
+                        "to", change.to().name(),
+                        "mode", change.mode(),
+                        "cluster", clusterTag(change.cluster())))
+                .register(registry)
+                .increment();
+    }
+
+    @TransactionalEventListener
+    void on(RunFinished finished) {
+        Tags tags = Tags.of(
+                "mode", finished.mode(), "cluster", clusterTag(finished.cluster()), "launcher", finished.launcher());
+        if (finished.queueWait() != null) {
+            Timer.builder("gateway.runs.queue.wait")
+                    .description("From submission to start, of finished runs")
+                    .tags(tags)
+                    .serviceLevelObjectives(durations(1, 5, 15, 30, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86400))
+                    .register(registry)
+                    .record(finished.queueWait());
+        }
+        if (finished.runTime() != null) {
+            Timer.builder("gateway.runs.duration")
+                    .description("From start to end, of finished runs")
+                    .tags(tags.and("outcome", finished.outcome().name()))
+                    .serviceLevelObjectives(
+                            durations(10, 30, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86400, 3 * 86400))
+                    .register(registry)
+                    .record(finished.runTime());
+        }
+        ResourceUsage usage = finished.usage();
+        if (usage != null && usage.cpuEfficiency() != null) {
+            DistributionSummary.builder("gateway.runs.cpu.efficiency")
+                    .description("CPU time over allocated CPU time, of finished Slurm runs")
+                    .tags(tags)
+                    .serviceLevelObjectives(0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
+                    .register(registry)
+                    .record(usage.cpuEfficiency());
+        }
+        if (usage != null && usage.maxRssBytes() != null) {
+            DistributionSummary.builder("gateway.runs.max.rss")
+                    .description("Peak resident memory of finished Slurm runs")
+                    .baseUnit("bytes")
+                    .tags(tags)
+                    .serviceLevelObjectives(mebibytes(64, 256, 1024, 4096, 16384, 65536))
+                    .register(registry)
+                    .record(usage.maxRssBytes());
+        }
+    }
+
+    private void countByState() {
+        try {
+            List<MultiGauge.Row<?>> rows = new ArrayList<>();
+            for (RunRepository.StateCount count : runs.countByStateModeAndCluster()) {
+                rows.add(MultiGauge.Row.of(
+                        Tags.of(
+                                "state", count.getState().name(),
+                                "mode", count.getMode(),
+                                "cluster", clusterTag(count.getCluster())),
+                        count.getRuns()));
+            }
+            byState.register(rows, true);
+        } catch (RuntimeException failed) {
+            log.warn("counting runs by state for metrics failed; tried again later: {}", failed.getMessage());
+        }
+    }
+
+    private static String clusterTag(String cluster) {
+        return cluster == null ? NO_CLUSTER : cluster;
+    }
+
+    private static Duration[] durations(long... seconds) {
+        Duration[] durations = new Duration[seconds.length];
+        for (int i = 0; i < seconds.length; i++) {
+            durations[i] = Duration.ofSeconds(seconds[i]);
+        }
+        return durations;
+    }
+
+    private static double[] mebibytes(long... sizes) {
+        double[] bytes = new double[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            bytes[i] = sizes[i] * 1024.0 * 1024.0;
+        }
+        return bytes;
+    }
+
+    @Override
+    public void destroy() {
+        refresher.shutdownNow();
+    }
+}
