@@ -256,14 +256,17 @@ final class ClusterWorker {
             ActiveJob job = jobs.next();
             ActiveJob.Ending ending = job.ending();
             if (ending != null && caughtUp.contains(job.runId())) { // the outcome is recorded once all output is stored
-                queue.finishSlurm(
-                        job.runId(),
-                        ending.outcome(),
-                        ending.exitCode(),
-                        ending.slurmState(),
-                        ending.slurmReason(),
-                        ending.description(),
-                        ending.usage());
+                try (MDC.MDCCloseable ignored =
+                        MDC.putCloseable("runId", job.runId().toString())) {
+                    queue.finishSlurm(
+                            job.runId(),
+                            ending.outcome(),
+                            ending.exitCode(),
+                            ending.slurmState(),
+                            ending.slurmReason(),
+                            ending.description(),
+                            ending.usage());
+                }
                 jobs.remove();
             }
         }

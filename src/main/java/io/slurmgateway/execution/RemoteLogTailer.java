@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -98,7 +99,8 @@ class RemoteLogTailer {
         List<LogRead.Result> results = slurm.read(reads);
         for (int i = 0; i < results.size(); i++) {
             boolean complete;
-            try {
+            try (MDC.MDCCloseable ignored =
+                    MDC.putCloseable("runId", readers.get(i).toString())) {
                 complete = targets.get(i).accept(results.get(i));
             } catch (RuntimeException failed) { // one run's failure must not hold up the others' output and outcome
                 log.warn("storing what run {} wrote failed; it is read again next tick", readers.get(i), failed);

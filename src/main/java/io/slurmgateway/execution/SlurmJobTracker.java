@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Follows a cluster's active jobs with one squeue per tick for all of them, plus one sacct for those that squeue shows
@@ -117,13 +118,16 @@ final class SlurmJobTracker {
     /** Records the moves; each record is its own short transaction. */
     void record(List<Move> moves) {
         for (Move move : moves) {
-            queue.observeSlurm(
-                    move.job().runId(),
-                    move.next(),
-                    move.slurmState(),
-                    move.slurmReason(),
-                    "Slurm job " + move.job().jobId() + " is " + move.slurmState()
-                            + ("None".equals(move.slurmReason()) ? "" : " (" + move.slurmReason() + ")"));
+            try (MDC.MDCCloseable ignored =
+                    MDC.putCloseable("runId", move.job().runId().toString())) {
+                queue.observeSlurm(
+                        move.job().runId(),
+                        move.next(),
+                        move.slurmState(),
+                        move.slurmReason(),
+                        "Slurm job " + move.job().jobId() + " is " + move.slurmState()
+                                + ("None".equals(move.slurmReason()) ? "" : " (" + move.slurmReason() + ")"));
+            }
             move.job().seen(move.next(), move.slurmState(), move.slurmReason());
         }
     }

@@ -6,8 +6,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,6 +28,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * <ul>
  *   <li>{@code gateway.runs{state,mode,cluster}}: runs by state, counted in the database every
  *       {@code gateway.runs.metrics-refresh}, so every replica reports the same figures;
+ *   <li>{@code gateway.runs.oldest.age{state,mode,cluster}}: how old the oldest run not yet ended is, by state;
  *   <li>{@code gateway.runs.transitions{from,to,mode,cluster}}: state changes this instance committed;
  *   <li>{@code gateway.runs.queue.wait} and {@code gateway.runs.duration}: histograms of finished runs;
  *   <li>{@code gateway.runs.cpu.efficiency} and {@code gateway.runs.max.rss}: of finished Slurm runs with accounting.
@@ -38,14 +42,26 @@ class RunMetrics implements DisposableBean {
     /** Runs without a cluster (local runs) carry this cluster tag, so every series has the same tag keys. */
     private static final String NO_CLUSTER = "none";
 
+    private static final List<RunState> ACTIVE = Arrays.stream(RunState.values())
+            .filter(state -> !state.isTerminal())
+            .toList();
+
     private final MeterRegistry registry;
     private final RunRepository runs;
     private final MultiGauge byState;
+    private final MultiGauge oldest;
+    private final Clock clock;
     private final ScheduledExecutorService refresher;
 
-    RunMetrics(MeterRegistry registry, RunRepository runs, RunsProperties properties) {
+    RunMetrics(MeterRegistry registry, RunRepository runs, RunsProperties properties, Clock clock) {
         this.registry = registry;
         this.runs = runs;
+        this.clock = clock;
+        this.oldest = MultiGauge.builder("gateway.runs.oldest.age")
+                .description("Age of the oldest run not yet ended, by state, mode and cluster: what alerts on stuck"
+                        + " runs watch")
+                .baseUnit("seconds")
+                .register(registry);
         this.byState = MultiGauge.builder("gateway.runs")
                 .description("Runs by state, mode and cluster, as the database holds them")
                 .register(registry);
@@ -124,6 +140,17 @@ class RunMetrics implements DisposableBean {
                         count.getRuns()));
             }
             byState.register(rows, true);
+            List<MultiGauge.Row<?>> ages = new ArrayList<>();
+            Instant now = clock.instant();
+            for (RunRepository.OldestRun run : runs.oldestByStateModeAndCluster(ACTIVE)) {
+                ages.add(MultiGauge.Row.of(
+                        Tags.of(
+                                "state", run.getState().name(),
+                                "mode", run.getMode(),
+                                "cluster", clusterTag(run.getCluster())),
+                        Duration.between(run.getOldest(), now).toMillis() / 1000.0));
+            }
+            oldest.register(ages, true);
         } catch (RuntimeException failed) {
             log.warn("counting runs by state for metrics failed; tried again later: {}", failed.getMessage());
         }

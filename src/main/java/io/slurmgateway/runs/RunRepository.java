@@ -55,6 +55,21 @@ interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecut
             + " group by r.state, r.mode, r.cluster")
     List<StateCount> countByStateModeAndCluster();
 
+    /** When the oldest run in each state, mode and cluster was created. */
+    interface OldestRun {
+        RunState getState();
+
+        String getMode();
+
+        String getCluster();
+
+        java.time.Instant getOldest();
+    }
+
+    @Query("select r.state as state, r.mode as mode, r.cluster as cluster, min(r.createdAt) as oldest from Run r"
+            + " where r.state in :states group by r.state, r.mode, r.cluster")
+    List<OldestRun> oldestByStateModeAndCluster(Collection<RunState> states);
+
     @Query("select r.id from Run r where r.id in :ids and r.cancelRequested = true")
     List<UUID> findCancelRequested(Collection<UUID> ids);
 }

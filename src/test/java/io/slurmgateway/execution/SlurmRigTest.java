@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.slurmgateway.support.GatewayTestBase;
+import io.slurmgateway.support.MonitoringFiles;
 import io.slurmgateway.support.PipesPayloads;
 import io.slurmgateway.support.SlurmRigAvailable;
 import java.io.IOException;
@@ -43,6 +44,7 @@ class SlurmRigTest extends GatewayTestBase {
         isolate(registry, "slurm-rig");
         SlurmRigAvailable.properties().forEach((key, value) -> registry.add((String) key, () -> value));
         registry.add("gateway.clusters.rig.poll-interval", () -> "300ms");
+        registry.add("gateway.runs.metrics-refresh", () -> "500ms");
         registry.add("gateway.clusters.rig.work-dir", () -> "slurm-gateway-test/" + UUID.randomUUID());
     }
 
@@ -111,6 +113,22 @@ class SlurmRigTest extends GatewayTestBase {
                 .contains("gateway_ssh_channels_busy{cluster=\"rig\"}")
                 .contains("gateway_ssh_channels_waiting{cluster=\"rig\"}")
                 .contains("gateway_ssh_connect_failures_total{cluster=\"rig\"} 0.0");
+    }
+
+    @Test
+    void everyMetricTheDashboardAndAlertRulesQueryIsInTheScrape() {
+        String finished = client.createRun(slurmRun("sleep 2", null)); // gives accounting: efficiency and peak memory
+        client.awaitState(finished, "COMPLETED", JOB_TIMEOUT);
+        String running = client.createRun(slurmRun("sleep 120", null)); // gives an oldest-run age
+        client.awaitState(running, "RUNNING", JOB_TIMEOUT);
+
+        await().atMost(JOB_TIMEOUT).untilAsserted(() -> {
+            String scrape = client.get("/actuator/prometheus").body();
+            for (String metric : MonitoringFiles.metricNames()) {
+                assertThat(scrape).as(metric).containsPattern("(?m)^" + metric + "[{ ]");
+            }
+        });
+        client.post("/api/v1/runs/" + running + "/cancel", "", Map.of());
     }
 
     @Test
