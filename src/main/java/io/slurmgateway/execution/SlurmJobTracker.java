@@ -2,6 +2,7 @@ package io.slurmgateway.execution;
 
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunWorkQueue;
+import io.slurmgateway.slurm.AccountingDisabledException;
 import io.slurmgateway.slurm.AccountingRecord;
 import io.slurmgateway.slurm.QueueEntry;
 import io.slurmgateway.slurm.SlurmClient;
@@ -79,9 +80,14 @@ final class SlurmJobTracker {
         }
         Map<String, AccountingRecord> accounted;
         boolean accountingAnswered = true;
+        boolean accountingDisabled = false;
         try {
             accounted = slurm.accounting(
                     needAccounting.stream().map(ActiveJob::jobId).toList());
+        } catch (AccountingDisabledException disabled) {
+            // no record will ever come: squeue's final state is all there is, and a job it no longer shows is lost
+            accounted = Map.of();
+            accountingDisabled = true;
         } catch (IOException failed) {
             log.warn("sacct failed; finished jobs are looked up again next tick: {}", failed.getMessage());
             accounted = Map.of();
@@ -110,6 +116,13 @@ final class SlurmJobTracker {
             } else if (job.queueEnding() == null && accountingAnswered) {
                 job.missingFrom(now);
             }
+            if (accountingDisabled) {
+                endWithoutAccounting(job, now);
+                if (job.ending() != null) {
+                    ended.add(job);
+                    continue;
+                }
+            }
             endWithoutAccountingIfOverdue(job, now).ifPresent(ended::add);
         }
         return new Findings(moves, ended);
@@ -130,6 +143,23 @@ final class SlurmJobTracker {
             }
             move.job().seen(move.next(), move.slurmState(), move.slurmReason());
         }
+    }
+
+    /** On a cluster without accounting: a job squeue shows ended ends now; one squeue no longer shows is missing. */
+    private void endWithoutAccounting(ActiveJob job, Instant now) {
+        QueueEntry ended = job.queueEnding();
+        if (ended == null) {
+            job.missingFrom(now);
+            return;
+        }
+        job.end(new ActiveJob.Ending(
+                SlurmStates.runStateOf(ended.state(), null).orElseThrow(),
+                null,
+                SlurmStates.baseState(ended.state()),
+                ended.reason(),
+                "Slurm job " + job.jobId() + " ended " + ended.state() + "; the cluster keeps no accounting, so its"
+                        + " exit code and resource usage are unknown",
+                null));
     }
 
     private Optional<ActiveJob> endWithoutAccountingIfOverdue(ActiveJob job, Instant now) {

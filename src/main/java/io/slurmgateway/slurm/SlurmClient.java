@@ -156,6 +156,8 @@ public class SlurmClient {
     /**
      * What accounting holds about {@code jobIds}, with their batch steps: one sacct, or one per batch of ids that fits
      * in a command line (more than about 14,000 jobs ending at once).
+     *
+     * @throws AccountingDisabledException when the cluster keeps no accounting at all
      */
     public Map<String, AccountingRecord> accounting(Collection<String> jobIds) throws IOException {
         Map<String, AccountingRecord> records = new LinkedHashMap<>();
@@ -169,6 +171,10 @@ public class SlurmClient {
                             "--jobs=" + String.join(",", batch),
                             "--format=" + ACCOUNTING_FORMAT));
             if (!result.succeeded()) {
+                if (result.stderrText().contains("accounting storage is disabled")) {
+                    throw new AccountingDisabledException(
+                            cluster, result.stderrText().strip());
+                }
                 throw new IOException("sacct failed on cluster '" + cluster + "': " + result.stderrText());
             }
             records.putAll(SlurmOutputParser.accounting(result.stdoutText()));

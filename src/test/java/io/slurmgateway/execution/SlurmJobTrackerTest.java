@@ -25,10 +25,15 @@ class SlurmJobTrackerTest {
     private String squeue = "";
     private String sacct = "";
     private boolean sacctFails;
+    private boolean accountingDisabled;
     private final ScriptedHost slurm = new ScriptedHost(argv -> switch (argv.get(0)) {
         case "squeue" -> ScriptedHost.succeeded(squeue);
         case "sacct" ->
-            sacctFails ? ScriptedHost.failed("sacct: error: slurmdbd: timeout") : ScriptedHost.succeeded(sacct);
+            accountingDisabled
+                    ? ScriptedHost.failed("sacct: error: Slurm accounting storage is disabled")
+                    : sacctFails
+                            ? ScriptedHost.failed("sacct: error: slurmdbd: timeout")
+                            : ScriptedHost.succeeded(sacct);
         default -> throw new AssertionError("unexpected command " + argv);
     });
     private final SlurmJobTracker tracker = new SlurmJobTracker(null, clock, ACCOUNTING_WAIT, LOST_JOB_TIMEOUT);
@@ -159,6 +164,26 @@ class SlurmJobTrackerTest {
         tracker.poll(client, List.of(job));
         clock.advance(LOST_JOB_TIMEOUT.plusSeconds(1));
         assertThat(tracker.poll(client, List.of(job)).ended()).isEmpty();
+    }
+
+    @Test
+    void withoutAccountingAJobEndsWithSqueuesStateAtOnceAndAVanishedOneIsLost() throws Exception {
+        accountingDisabled = true;
+        ActiveJob ended = job("15", RunState.RUNNING, "RUNNING", "None");
+        ActiveJob vanished = job("16", RunState.RUNNING, "RUNNING", "None");
+        squeue = "15|COMPLETED|None\n";
+
+        SlurmJobTracker.Findings findings = tracker.poll(client, List.of(ended, vanished));
+
+        assertThat(findings.ended()).containsExactly(ended); // no accounting-wait: no record will ever come
+        assertThat(ended.ending().outcome()).isEqualTo(RunState.COMPLETED);
+        assertThat(ended.ending().exitCode()).isNull();
+        assertThat(ended.ending().usage()).isNull();
+        assertThat(ended.ending().description()).contains("keeps no accounting");
+        clock.advance(LOST_JOB_TIMEOUT.plusSeconds(1));
+        squeue = "";
+        assertThat(tracker.poll(client, List.of(vanished)).ended()).containsExactly(vanished);
+        assertThat(vanished.ending().outcome()).isEqualTo(RunState.FAILED);
     }
 
     private static ActiveJob job(String jobId, RunState state, String slurmState, String reason) {
