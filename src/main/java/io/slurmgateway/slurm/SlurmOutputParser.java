@@ -97,7 +97,7 @@ final class SlurmOutputParser {
                 bytes(fields[5]),
                 integer(fields[6]),
                 integer(fields[7]),
-                MEMORY.matcher(fields[8]).matches() ? fields[8] : null,
+                memory(fields[8], fields[9]),
                 gpus(fields[9]));
     }
 
@@ -137,6 +137,20 @@ final class SlurmOutputParser {
 
     private static Integer integer(String value) {
         return value.strip().matches("\\d{1,9}") ? Integer.valueOf(value.strip()) : null;
+    }
+
+    private static final Pattern MEMORY_TRES = Pattern.compile("(?:^|,)mem=([^,]+)");
+
+    /**
+     * ReqMem when sacct wrote a size there; else the memory of AllocTRES, which is what the request was granted (on the
+     * rig, sacct has written ReqMem as {@code 16?} for a job whose AllocTRES said {@code mem=50M}).
+     */
+    private static String memory(String requested, String tres) {
+        if (MEMORY.matcher(requested).matches()) {
+            return requested;
+        }
+        Matcher allocated = MEMORY_TRES.matcher(tres);
+        return allocated.find() && MEMORY.matcher(allocated.group(1)).matches() ? allocated.group(1) : null;
     }
 
     private static final Pattern GPU_TRES = Pattern.compile("(?:^|,)gres/gpu=(\\d+)(?:,|$)");

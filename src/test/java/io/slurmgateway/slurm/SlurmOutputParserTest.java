@@ -51,7 +51,7 @@ class SlurmOutputParserTest {
         assertThat(records.get("34").workloadExit()).isEqualTo(new SlurmExitCode(0, 15));
         assertThat(records.get("3").batchState()).isEqualTo("OUT_OF_MEMORY");
         assertThat(records.get("3").usage().maxRssBytes()).isEqualTo(52536L * 1024); // the largest step's
-        assertThat(records.get("3").usage().requestedMemory()).isNull(); // as the rig's sacct once wrote it
+        assertThat(records.get("3").usage().requestedMemory()).isEqualTo("50M"); // ReqMem was 16?: AllocTRES says
         assertThat(records.get("40").workloadExit()).isEqualTo(new SlurmExitCode(0, 0));
         assertThat(records.get("40").reason()).isEqualTo("Priority");
     }
