@@ -138,6 +138,9 @@ class SlurmRigTest extends GatewayTestBase {
         assertThat(rig.get("partitions").valueStream().map(JsonNode::asString).toList())
                 .containsExactly("debug", "long", "shared");
         assertThat(rig.get("health").asString()).isEqualTo("UP");
+        // the link is up and the controller answered sinfo: the cluster's health contributor is UP, not DEGRADED
+        assertThat(client.json(client.get("/actuator/health")).get("status").asString())
+                .isEqualTo("UP");
         assertThat(rig.get("pool").get("maxConnections").asInt()).isEqualTo(2);
     }
 

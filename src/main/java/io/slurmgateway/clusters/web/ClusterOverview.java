@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
@@ -70,6 +71,18 @@ class ClusterOverview {
                         status.connectionsOpened()),
                 known == null ? null : known.names(),
                 error);
+    }
+
+    /**
+     * Why the cluster's Slurm controller did not answer the last (cached) sinfo, while its SSH link is up; empty when it
+     * answered, or when the link is not up (then the link's state says enough, and no connection is opened for this).
+     */
+    Optional<String> controllerProblem(String name) {
+        SshCommandRunner host = hosts.of(name);
+        if (host.status().health() != ConnectionStatus.Health.UP) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(partitions(name, host).error());
     }
 
     /** Reads outside any lock: a slow cluster delays only the requests that need its fresh partitions. */
