@@ -3,6 +3,7 @@ package io.slurmgateway.execution;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -26,13 +30,22 @@ class LocalProcesses {
     private static final Path PROC = Path.of("/proc");
     static final String EXIT_CODE_FILE = ".exit_code";
 
+    /** Where the recorder leaves the CPU time of the run's process tree: the {@code times} builtin's output. */
+    static final String CPU_TIMES_FILE = ".cpu_times";
+
+    /** A line of {@code times}: user and system time, e.g. {@code 0m1.234s 0m0.056s}. */
+    private static final Pattern TIMES_LINE = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s");
+
     /**
      * Runs its arguments and records their exit code in a file, so that a gateway that restarted while the run was
      * executing still learns how it ended. Fixed text: every user value arrives as a positional argument. It uses only
      * builtins and absolute paths, because the run's own {@code PATH} is in effect. It ignores SIGTERM (the job does not),
-     * so a stopped job has the whole grace period to clean up and its exit code is still recorded.
+     * so a stopped job has the whole grace period to clean up and its exit code is still recorded. Before the exit code
+     * it records the CPU time of everything the job ran (the {@code times} builtin's second line: its children's, which
+     * counts every descendant that was waited for).
      */
-    private static final String EXIT_CODE_RECORDER = "trap : TERM; \"$@\"; code=$?; printf '%s\\n' \"$code\" > "
+    private static final String EXIT_CODE_RECORDER = "trap : TERM; \"$@\"; code=$?; times > " + CPU_TIMES_FILE
+            + "; printf '%s\\n' \"$code\" > "
             + EXIT_CODE_FILE
             + ".tmp && /bin/mv -f " + EXIT_CODE_FILE + ".tmp " + EXIT_CODE_FILE + "; exit \"$code\"";
 
@@ -43,6 +56,25 @@ class LocalProcesses {
         if (!sessionLeaders) {
             log.warn("{} not found: a cancelled run's processes that left its process tree may survive it", SETSID);
         }
+    }
+
+    /** The CPU seconds, user and system, of the run's process tree, as its recorder left them; empty when it did not. */
+    static OptionalDouble cpuSeconds(Path directory) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(directory.resolve(CPU_TIMES_FILE));
+        } catch (NoSuchFileException notRecorded) {
+            return OptionalDouble.empty();
+        }
+        Matcher children =
+                lines.size() < 2 ? null : TIMES_LINE.matcher(lines.get(1).strip());
+        if (children == null || !children.matches()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(60 * Double.parseDouble(children.group(1))
+                + Double.parseDouble(children.group(2))
+                + 60 * Double.parseDouble(children.group(3))
+                + Double.parseDouble(children.group(4)));
     }
 
     /** Starts {@code program arguments…} in {@code directory} with exactly {@code environment}. */

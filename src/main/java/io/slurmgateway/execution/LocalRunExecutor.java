@@ -2,6 +2,7 @@ package io.slurmgateway.execution;
 
 import io.slurmgateway.launch.JobScript;
 import io.slurmgateway.launch.SlurmDuration;
+import io.slurmgateway.runs.ResourceUsage;
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunMode;
 import io.slurmgateway.runs.RunService;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -232,7 +234,10 @@ class LocalRunExecutor {
             outcome = code == 0 ? RunState.COMPLETED : RunState.FAILED;
             reason = "exit code " + code;
         }
-        queue.finish(run.id(), outcome, code, reason);
+        OptionalDouble cpu = LocalProcesses.cpuSeconds(run.directory());
+        ResourceUsage usage =
+                cpu.isPresent() ? new ResourceUsage(null, cpu.getAsDouble(), null, null, null, null, null) : null;
+        queue.finish(run.id(), outcome, code, reason, usage);
         log.info("run {} ended {} ({})", run.id(), outcome, reason);
     }
 

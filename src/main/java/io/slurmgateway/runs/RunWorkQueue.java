@@ -167,7 +167,13 @@ public class RunWorkQueue {
 
     /** Ends a run with an outcome; a run that has already ended keeps its first one. */
     public void finish(UUID id, RunState outcome, Integer exitCode, String reason) {
+        finish(id, outcome, exitCode, reason, null);
+    }
+
+    /** Ends a run with an outcome and what its processes used ({@code usage} may be null). */
+    public void finish(UUID id, RunState outcome, Integer exitCode, String reason, ResourceUsage usage) {
         update(id, run -> {
+            run.recordUsage(usage);
             run.finish(outcome, exitCode, reason, clock.instant());
             return null;
         });

@@ -57,6 +57,23 @@ class LocalRunLifecycleTest extends GatewayTestBase {
     }
 
     @Test
+    void aFinishedLocalRunReportsTheCpuTimeOfItsProcessTree() {
+        // the CPU is burned by a child process of the job, so only a tree-wide count sees it
+        String id = client.createRun(
+                """
+                {"asset": "demo/cpu",
+                 "payload": {"script": "#!/bin/bash\\nbash -c 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done'\\n"}}
+                """);
+
+        JsonNode accounting = client.awaitState(id, "COMPLETED").get("accounting");
+
+        assertThat(accounting.get("source").asString()).isEqualTo("LOCAL_PROCESS");
+        assertThat(accounting.get("cpuSeconds").asDouble()).isGreaterThan(0.1);
+        assertThat(accounting.get("elapsedSeconds").asLong()).isNotNegative();
+        assertThat(accounting.has("maxRssBytes")).isFalse(); // not measured for local runs
+    }
+
+    @Test
     void sseFollowDeliversOutputWrittenWhileTheRunIsRunning() {
         String id = client.createRun(
                 """

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.runs.ResourceUsage;
 import io.slurmgateway.runs.Run;
+import io.slurmgateway.runs.RunMode;
 import io.slurmgateway.runs.RunState;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
@@ -33,12 +34,13 @@ record RunResponse(
 
     /**
      * What a finished run used. From Slurm accounting ({@code source} {@code SLURM_ACCOUNTING}) when the cluster
-     * recorded the job; else only the wall time between start and end as the gateway saw them ({@code GATEWAY_CLOCK}:
+     * recorded the job; for a local run, its wall time and the CPU time of its process tree ({@code LOCAL_PROCESS});
+     * else only the wall time between start and end as the gateway saw them ({@code GATEWAY_CLOCK}:
      * local runs, and Slurm runs whose cluster gave no accounting record). Fields nobody measured are null.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Accounting(
-            @Schema(allowableValues = {"SLURM_ACCOUNTING", "GATEWAY_CLOCK"}) String source,
+            @Schema(allowableValues = {"SLURM_ACCOUNTING", "LOCAL_PROCESS", "GATEWAY_CLOCK"}) String source,
             Long elapsedSeconds,
             Double cpuSeconds,
             @Schema(description = "cpuSeconds / (elapsedSeconds x allocCpus)") Double cpuEfficiency,
@@ -73,6 +75,19 @@ record RunResponse(
 
     private static Accounting accounting(Run run) {
         ResourceUsage usage = run.getUsage();
+        if (usage != null && RunMode.LOCAL.equals(run.getMode()) && run.getStartedAt() != null) {
+            return new Accounting(
+                    "LOCAL_PROCESS",
+                    Duration.between(run.getStartedAt(), run.getFinishedAt()).toSeconds(),
+                    usage.cpuSeconds(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+        }
         if (usage != null) {
             return new Accounting(
                     "SLURM_ACCOUNTING",
