@@ -75,20 +75,7 @@ record RunResponse(
 
     private static Accounting accounting(Run run) {
         ResourceUsage usage = run.getUsage();
-        if (usage != null && RunMode.LOCAL.equals(run.getMode()) && run.getStartedAt() != null) {
-            return new Accounting(
-                    "LOCAL_PROCESS",
-                    Duration.between(run.getStartedAt(), run.getFinishedAt()).toSeconds(),
-                    usage.cpuSeconds(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null);
-        }
-        if (usage != null) {
+        if (usage != null && !RunMode.LOCAL.equals(run.getMode())) {
             return new Accounting(
                     "SLURM_ACCOUNTING",
                     usage.elapsedSeconds(),
@@ -104,10 +91,17 @@ record RunResponse(
         if (run.getStartedAt() == null || run.getFinishedAt() == null) {
             return null;
         }
+        return usage != null
+                ? measuredHere("LOCAL_PROCESS", run, usage.cpuSeconds())
+                : measuredHere("GATEWAY_CLOCK", run, null);
+    }
+
+    /** The wall time between the start and end the gateway saw, and the CPU time when it measured that too. */
+    private static Accounting measuredHere(String source, Run run, Double cpuSeconds) {
         return new Accounting(
-                "GATEWAY_CLOCK",
+                source,
                 Duration.between(run.getStartedAt(), run.getFinishedAt()).toSeconds(),
-                null,
+                cpuSeconds,
                 null,
                 null,
                 null,
