@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +30,7 @@ final class LocalRun {
     private boolean leftoversKilled;
     private RunState stopOutcome;
     private Instant stopStartedAt;
+    private long maxRssBytes = -1;
 
     LocalRun(UUID id, Path directory, ProcessHandle leader, Process child, Instant deadline, boolean relaysPipes) {
         this.id = id;
@@ -68,6 +70,19 @@ final class LocalRun {
     /** Whether the run's leading process still runs; an adopted run whose process was already gone never does. */
     boolean isAlive() {
         return leader != null && LocalProcesses.isRunning(leader);
+    }
+
+    /** Samples the resident memory of the run's process tree; called at every watch while it runs. */
+    void sampleMemory() {
+        ProcessTreeMemory.peakCandidate(leader).ifPresent(bytes -> maxRssBytes = Math.max(maxRssBytes, bytes));
+    }
+
+    /**
+     * The most resident memory the process tree was seen holding, at any sample since this instance watched it; empty
+     * when it was never sampled (it ended within one poll interval, or before this instance adopted it).
+     */
+    OptionalLong maxRssBytes() {
+        return maxRssBytes < 0 ? OptionalLong.empty() : OptionalLong.of(maxRssBytes);
     }
 
     /** The exit code the operating system reported, when this instance started the process. */

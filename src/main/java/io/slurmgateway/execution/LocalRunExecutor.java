@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,6 +125,7 @@ class LocalRunExecutor {
         boolean alive = run.isAlive();
         if (alive) {
             enforceStop(run, cancelRequested); // before copying, so a copy failure never delays a cancel or deadline
+            run.sampleMemory();
             logCopier.copyNew(run, false);
             return false;
         }
@@ -235,8 +237,17 @@ class LocalRunExecutor {
             reason = "exit code " + code;
         }
         OptionalDouble cpu = LocalProcesses.cpuSeconds(run.directory());
-        ResourceUsage usage =
-                cpu.isPresent() ? new ResourceUsage(null, cpu.getAsDouble(), null, null, null, null, null) : null;
+        OptionalLong memory = run.maxRssBytes();
+        ResourceUsage usage = cpu.isPresent() || memory.isPresent()
+                ? new ResourceUsage(
+                        null,
+                        cpu.isPresent() ? cpu.getAsDouble() : null,
+                        memory.isPresent() ? memory.getAsLong() : null,
+                        null,
+                        null,
+                        null,
+                        null)
+                : null;
         queue.finish(run.id(), outcome, code, reason, usage);
         log.info("run {} ended {} ({})", run.id(), outcome, reason);
     }

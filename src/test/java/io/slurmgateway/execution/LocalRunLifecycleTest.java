@@ -70,7 +70,24 @@ class LocalRunLifecycleTest extends GatewayTestBase {
         assertThat(accounting.get("source").asString()).isEqualTo("LOCAL_PROCESS");
         assertThat(accounting.get("cpuSeconds").asDouble()).isGreaterThan(0.1);
         assertThat(accounting.get("elapsedSeconds").asLong()).isNotNegative();
-        assertThat(accounting.has("maxRssBytes")).isFalse(); // not measured for local runs
+    }
+
+    @Test
+    void aFinishedLocalRunReportsThePeakMemoryOfItsProcessTree() {
+        long twoHundredMegabytes = 200L * 1024 * 1024;
+        // held by a child of the job, and released before the job ends: only a tree-wide peak sees it
+        String id = client.createRun(
+                """
+                {"asset": "demo/memory",
+                 "payload": {"script": "python3 -c 'import time; b = bytearray(%d); [b.__setitem__(i, 1) for i in range(0, len(b), 4096)]; time.sleep(2)'\\nsleep 1\\n"}}
+                """
+                        .formatted(twoHundredMegabytes));
+
+        JsonNode accounting = client.awaitState(id, "COMPLETED").get("accounting");
+
+        assertThat(accounting.get("source").asString()).isEqualTo("LOCAL_PROCESS");
+        assertThat(accounting.get("maxRssBytes").asDouble())
+                .isBetween(0.8 * twoHundredMegabytes, 1.2 * twoHundredMegabytes);
     }
 
     @Test

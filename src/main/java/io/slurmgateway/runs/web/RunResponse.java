@@ -34,7 +34,8 @@ record RunResponse(
 
     /**
      * What a finished run used. From Slurm accounting ({@code source} {@code SLURM_ACCOUNTING}) when the cluster
-     * recorded the job; for a local run, its wall time and the CPU time of its process tree ({@code LOCAL_PROCESS});
+     * recorded the job; for a local run, its wall time and the CPU time and peak memory of its process tree
+     * ({@code LOCAL_PROCESS});
      * else only the wall time between start and end as the gateway saw them ({@code GATEWAY_CLOCK}:
      * local runs, and Slurm runs whose cluster gave no accounting record). Fields nobody measured are null.
      */
@@ -92,18 +93,21 @@ record RunResponse(
             return null;
         }
         return usage != null
-                ? measuredHere("LOCAL_PROCESS", run, usage.cpuSeconds())
-                : measuredHere("GATEWAY_CLOCK", run, null);
+                ? measuredHere("LOCAL_PROCESS", run, usage.cpuSeconds(), usage.maxRssBytes())
+                : measuredHere("GATEWAY_CLOCK", run, null, null);
     }
 
-    /** The wall time between the start and end the gateway saw, and the CPU time when it measured that too. */
-    private static Accounting measuredHere(String source, Run run, Double cpuSeconds) {
+    /**
+     * The wall time between the start and end the gateway saw, and the CPU time and peak memory when it measured those
+     * too.
+     */
+    private static Accounting measuredHere(String source, Run run, Double cpuSeconds, Long maxRssBytes) {
         return new Accounting(
                 source,
                 Duration.between(run.getStartedAt(), run.getFinishedAt()).toSeconds(),
                 cpuSeconds,
                 null,
-                null,
+                maxRssBytes,
                 null,
                 null,
                 null,
