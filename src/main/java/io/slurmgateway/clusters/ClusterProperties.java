@@ -43,6 +43,8 @@ import org.springframework.util.unit.DataSize;
  * @param defaultCpusPerTask CPUs per task of a run that sets none; 0 leaves it to Slurm
  * @param defaultMemory the memory of a run that sets none, like {@code 2G}; empty leaves it to Slurm
  * @param pollInterval how often the cluster's active jobs are polled (one squeue per tick)
+ * @param liveUsageInterval how often the memory and CPU time of the cluster's running jobs are sampled (one sstat for
+ *     all of them), so that long jobs show what they use now; {@code 0s}, the default, samples nothing
  * @param accountingWait how long a job that squeue shows finished may wait for its accounting record (which carries
  *     the exit code) before the run ends with squeue's state and an unknown exit code
  * @param lostJobTimeout how long a job may be missing from squeue without an ended accounting record before its run
@@ -80,6 +82,7 @@ public record ClusterProperties(
         @DefaultValue("0") @Min(0) int defaultCpusPerTask,
         @DefaultValue("") @Pattern(regexp = "([1-9][0-9]{0,9}[KMGT]?)?") String defaultMemory,
         @DefaultValue("2s") @NotNull Duration pollInterval,
+        @DefaultValue("0s") @NotNull Duration liveUsageInterval,
         @DefaultValue("2m") @NotNull Duration accountingWait,
         @DefaultValue("10m") @NotNull Duration lostJobTimeout,
         @DefaultValue("5") @Min(1) int submitAttempts,
@@ -108,6 +111,10 @@ public record ClusterProperties(
             checkReadable(prefix + ".jump-host.private-key", jumpHost.privateKey());
             checkHostKeyVerification(
                     prefix + ".jump-host", jumpHost.knownHosts(), jumpHost.hostKeyFingerprint(), false);
+        }
+        if (liveUsageInterval.isNegative()) {
+            throw new IllegalStateException(
+                    prefix + ".live-usage-interval must not be negative (0s turns sampling off)");
         }
         if (workDir.contains("..")) {
             throw new IllegalStateException(prefix + ".work-dir must not contain '..'");

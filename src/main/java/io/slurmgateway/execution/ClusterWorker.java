@@ -1,6 +1,7 @@
 package io.slurmgateway.execution;
 
 import io.slurmgateway.clusters.ClusterProperties;
+import io.slurmgateway.runs.LiveUsage;
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunWorkQueue;
@@ -23,7 +24,8 @@ import org.springframework.dao.ConcurrencyFailureException;
 /**
  * Everything the gateway does on one cluster, on two threads. One submits accepted runs (woken by each new run) and
  * retries uncertain submissions; the other, every poll interval, sends cancels, polls the active jobs (one squeue),
- * copies their output (one read) and finishes the ended ones once their output is stored. Submitting never waits for
+ * copies their output (one read), finishes the ended ones once their output is stored and, when due, samples what the
+ * running ones use (one sstat). Submitting never waits for
  * a poll, so a new run reaches sbatch at once however busy polling is.
  */
 final class ClusterWorker {
@@ -37,6 +39,7 @@ final class ClusterWorker {
     private final SlurmClient slurm;
     private final SlurmSubmitter submitter;
     private final SlurmJobTracker tracker;
+    private final LiveUsageSampler liveUsage;
     private final RemoteLogTailer tailer;
     private final RunWorkQueue queue;
     private final ExecutionMetrics metrics;
@@ -62,6 +65,7 @@ final class ClusterWorker {
             SlurmClient slurm,
             SlurmSubmitter submitter,
             SlurmJobTracker tracker,
+            LiveUsageSampler liveUsage,
             RemoteLogTailer tailer,
             RunWorkQueue queue,
             ExecutionMetrics metrics,
@@ -73,6 +77,7 @@ final class ClusterWorker {
         this.slurm = slurm;
         this.submitter = submitter;
         this.tracker = tracker;
+        this.liveUsage = liveUsage;
         this.tailer = tailer;
         this.queue = queue;
         this.metrics = metrics;
@@ -126,6 +131,7 @@ final class ClusterWorker {
             if (!active.isEmpty()) {
                 step("cancel", this::sendCancels);
                 step("poll", this::poll);
+                step("usage", this::sampleLiveUsage);
             }
         }
     }
@@ -236,6 +242,14 @@ final class ClusterWorker {
             pollActive();
         } finally {
             slurmMetrics.pollTook(cluster, System.nanoTime() - start);
+        }
+    }
+
+    /** When due: one sstat for the running jobs, whose samples are stored in one batch. */
+    private void sampleLiveUsage() throws IOException {
+        Map<UUID, LiveUsage> samples = liveUsage.sampleIfDue(slurm, active.values());
+        if (!samples.isEmpty()) {
+            queue.recordLiveUsage(samples);
         }
     }
 

@@ -84,6 +84,7 @@ class SlurmScheduler implements SmartLifecycle {
                     slurm,
                     new SlurmSubmitter(name, settings, host, slurm, queue, runService, jobScripts),
                     new SlurmJobTracker(queue, clock, settings.accountingWait(), settings.lostJobTimeout()),
+                    new LiveUsageSampler(settings.liveUsageInterval(), clock),
                     tailer,
                     queue,
                     metrics,

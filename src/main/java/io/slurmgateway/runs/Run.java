@@ -76,6 +76,10 @@ public class Run extends AbstractAggregateRoot<Run> {
     @Embedded
     private ResourceUsage usage;
 
+    /** What the running job uses now, when its cluster samples live usage; read-only here (see {@link LiveUsage}). */
+    @Embedded
+    private LiveUsage liveUsage;
+
     private Instant createdAt;
     private Instant submittedAt;
     private Instant startedAt;
@@ -350,6 +354,11 @@ public class Run extends AbstractAggregateRoot<Run> {
 
     public ResourceUsage getUsage() {
         return usage;
+    }
+
+    /** The latest live sample of a running job; null when none was taken, and meaningless once the run ended. */
+    public LiveUsage getLiveUsage() {
+        return liveUsage;
     }
 
     public PipesSession getPipesSession() {

@@ -3,9 +3,11 @@ package io.slurmgateway.slurm;
 import io.slurmgateway.host.CommandResult;
 import io.slurmgateway.host.CommandRunner;
 import io.slurmgateway.host.FileToWrite;
+import io.slurmgateway.runs.LiveUsage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -40,6 +42,9 @@ public class SlurmClient {
     /** What sacct reports per job and step; Reason is last, since free text could hold the field separator. */
     static final String ACCOUNTING_FORMAT =
             "JobID,State,ExitCode,Elapsed,TotalCPU,MaxRSS,AllocCPUS,AllocNodes,ReqMem,AllocTRES,Reason";
+
+    /** What sstat reports per running step: the peak and (in TRESUsageInTot) the current memory and CPU time. */
+    static final String LIVE_USAGE_FORMAT = "JobID,MaxRSS,TRESUsageInTot";
 
     /**
      * Reads from each file given as {@code path offset max} triples: prints the number of bytes read (or -1 for a
@@ -182,6 +187,31 @@ public class SlurmClient {
         return records;
     }
 
+    /**
+     * What the running steps of {@code jobIds} use now, by job id, from one sstat (or one per batch of ids that fits in
+     * a command line); a job with no running step (pending, or just ended) is absent.
+     */
+    public Map<String, LiveUsage> liveUsage(Collection<String> jobIds, Instant sampledAt) throws IOException {
+        Map<String, LiveUsage> samples = new LinkedHashMap<>();
+        for (List<String> batch : listable(jobIds)) {
+            CommandResult result = run(
+                    "usage",
+                    List.of(
+                            "sstat",
+                            "--noheader",
+                            "--parsable2",
+                            "--allsteps",
+                            "--jobs=" + String.join(",", batch),
+                            "--format=" + LIVE_USAGE_FORMAT));
+            // sstat exits 0 when some jobs have no running step and names each on stderr; only a total failure counts
+            if (!result.succeeded()) {
+                throw new IOException("sstat failed on cluster '" + cluster + "': " + result.stderrText());
+            }
+            samples.putAll(SlurmOutputParser.liveUsage(result.stdoutText(), sampledAt));
+        }
+        return samples;
+    }
+
     /** Asks Slurm to cancel jobs; the outcome shows in their state later (scancel's exit status says little). */
     public void cancel(Collection<String> jobIds) throws IOException {
         for (List<String> batch : listable(jobIds)) {
@@ -305,7 +335,7 @@ public class SlurmClient {
         return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(lines.size() - 1));
     }
 
-    /** Runs and counts a command; {@code purpose} is one of submit, poll, lookup, cancel, logs, info. */
+    /** Runs and counts a command; {@code purpose} is one of submit, poll, lookup, cancel, logs, info, usage. */
     private CommandResult run(String purpose, List<String> command) throws IOException {
         return run(purpose, command.get(0), command);
     }

@@ -1,10 +1,13 @@
 package io.slurmgateway.slurm;
 
+import io.slurmgateway.runs.LiveUsage;
 import io.slurmgateway.runs.ResourceUsage;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BinaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -99,6 +102,56 @@ final class SlurmOutputParser {
                 integer(fields[7]),
                 memory(fields[8], fields[9]),
                 gpus(fields[9]));
+    }
+
+    /**
+     * {@code sstat --parsable2 --noheader --allsteps} lines in {@link SlurmClient#LIVE_USAGE_FORMAT}, by job id: the
+     * current memory and CPU time summed over the job's running steps (each already summed over its tasks), and the
+     * largest peak of any one task.
+     */
+    static Map<String, LiveUsage> liveUsage(String stdout, Instant sampledAt) {
+        Map<String, LiveUsage> jobs = new LinkedHashMap<>();
+        for (String line : stdout.split("\n")) {
+            String[] fields = line.strip().split("\\|", -1);
+            int dot = fields[0].indexOf('.');
+            if (fields.length != 3 || dot <= 0) {
+                continue;
+            }
+            Map<String, String> now = tres(fields[2]);
+            LiveUsage step = new LiveUsage(
+                    sampledAt,
+                    bytes(now.getOrDefault("mem", "")),
+                    bytes(fields[1]),
+                    seconds(now.getOrDefault("cpu", "")));
+            jobs.merge(fields[0].substring(0, dot), step, SlurmOutputParser::combine);
+        }
+        return jobs;
+    }
+
+    /** Two steps of one job: their current memory and CPU time add up, and the larger peak counts. */
+    private static LiveUsage combine(LiveUsage one, LiveUsage other) {
+        return new LiveUsage(
+                one.sampledAt(),
+                either(one.rssBytes(), other.rssBytes(), Long::sum),
+                either(one.maxRssBytes(), other.maxRssBytes(), Math::max),
+                either(one.cpuSeconds(), other.cpuSeconds(), Double::sum));
+    }
+
+    /** {@code both} of two values, or the one that is not null. */
+    private static <T> T either(T one, T other, BinaryOperator<T> both) {
+        return one == null ? other : other == null ? one : both.apply(one, other);
+    }
+
+    /** A TRES list such as {@code cpu=00:00:05,energy=0,mem=11156K}, by name. */
+    private static Map<String, String> tres(String list) {
+        Map<String, String> values = new HashMap<>();
+        for (String entry : list.split(",")) {
+            int equals = entry.indexOf('=');
+            if (equals > 0) {
+                values.put(entry.substring(0, equals), entry.substring(equals + 1));
+            }
+        }
+        return values;
     }
 
     /** A sacct duration, {@code [D-][HH:]MM:SS[.fff]}, in seconds; null when empty or unreadable. */

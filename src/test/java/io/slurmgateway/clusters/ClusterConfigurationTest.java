@@ -50,6 +50,16 @@ class ClusterConfigurationTest {
     }
 
     @Test
+    void liveUsageIsOffUnlessAnIntervalIsSet() throws Exception {
+        assertThat(bind(base()).liveUsageInterval()).isZero();
+
+        Map<String, String> negative = base();
+        negative.put("c.live-usage-interval", "-1s");
+        assertThatThrownBy(() -> clusters(negative))
+                .hasMessageContaining("gateway.clusters.rig.live-usage-interval must not be negative");
+    }
+
+    @Test
     void clusterNamesAreRestricted() throws Exception {
         ClusterProperties cluster = bind(base());
         assertThatThrownBy(() -> new ClustersProperties(Map.of("Bad Name", cluster)))

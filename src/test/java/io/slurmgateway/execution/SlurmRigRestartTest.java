@@ -57,6 +57,7 @@ class SlurmRigRestartTest {
             id = client.createRun(slurmRun("echo before; sleep 4; echo after; exit 5"));
             client.awaitState(id, "RUNNING", JOB_TIMEOUT);
             await().atMost(JOB_TIMEOUT).until(() -> client.log(id, "stdout").equals("before\n"));
+            assertThat(commands(first, "usage")).isZero();
         }
 
         try (ConfigurableApplicationContext second = gateway(true)) {
@@ -65,6 +66,9 @@ class SlurmRigRestartTest {
             assertThat(run.get("exitCode").asInt()).isEqualTo(5);
             assertThat(client.log(id, "stdout")).isEqualTo("before\nafter\n");
             assertThat(submissions(second)).isZero();
+            // live usage is off unless a cluster sets live-usage-interval: the running job cost no sstat
+            assertThat(commands(second, "usage")).isZero();
+            assertThat(run.get("liveUsage").isNull()).isTrue();
         }
     }
 
@@ -114,11 +118,15 @@ class SlurmRigRestartTest {
     }
 
     private static double submissions(ConfigurableApplicationContext context) {
-        Counter sbatch = context.getBean(MeterRegistry.class)
+        return commands(context, "submit");
+    }
+
+    private static double commands(ConfigurableApplicationContext context, String purpose) {
+        Counter commands = context.getBean(MeterRegistry.class)
                 .find("gateway.slurm.commands")
-                .tags("cluster", "rig", "purpose", "submit")
+                .tags("cluster", "rig", "purpose", purpose)
                 .counter();
-        return sbatch == null ? 0 : sbatch.count();
+        return commands == null ? 0 : commands.count();
     }
 
     private static String slurmRun(String script) {

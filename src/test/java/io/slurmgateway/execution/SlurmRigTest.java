@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ class SlurmRigTest extends GatewayTestBase {
         isolate(registry, "slurm-rig");
         SlurmRigAvailable.properties().forEach((key, value) -> registry.add((String) key, () -> value));
         registry.add("gateway.clusters.rig.poll-interval", () -> "300ms");
+        registry.add("gateway.clusters.rig.live-usage-interval", () -> "1s");
         registry.add("gateway.runs.metrics-refresh", () -> "500ms");
         registry.add("gateway.clusters.rig.work-dir", () -> "slurm-gateway-test/" + UUID.randomUUID());
     }
@@ -113,6 +115,37 @@ class SlurmRigTest extends GatewayTestBase {
                 .contains("gateway_ssh_channels_busy{cluster=\"rig\"}")
                 .contains("gateway_ssh_channels_waiting{cluster=\"rig\"}")
                 .contains("gateway_ssh_connect_failures_total{cluster=\"rig\"} 0.0");
+    }
+
+    @Test
+    void aRunningJobShowsTheMemoryItHoldsNowThenItsAccountingOnceEnded() {
+        long heldBytes = 150L * 1024 * 1024;
+        String id = client.createRun(slurmRun(
+                "python3 -c 'import time; b = bytearray(" + heldBytes + ");"
+                        + " [b.__setitem__(i, 1) for i in range(0, len(b), 4096)]; print(\"held\", flush=True);"
+                        + " time.sleep(600)'",
+                "\"resources\": {\"memory\": \"400M\"}"));
+        client.awaitState(id, "RUNNING", JOB_TIMEOUT);
+        await().atMost(JOB_TIMEOUT).until(() -> client.log(id, "stdout").equals("held\n"));
+
+        // sampled with sstat every second while it runs: what it holds now, not only once it has ended
+        JsonNode live = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> client.run(id).get("liveUsage"),
+                        sample -> sample != null && sample.path("rssBytes").asLong() > 0.8 * heldBytes);
+        assertThat(live.get("rssBytes").asDouble()).isBetween(0.8 * heldBytes, 1.2 * heldBytes);
+        assertThat(live.get("maxRssBytes").asDouble()).isBetween(0.8 * heldBytes, 1.2 * heldBytes);
+        assertThat(live.get("cpuSeconds").asDouble()).isNotNegative();
+        assertThat(Instant.parse(live.get("sampledAt").asString()))
+                .isAfter(Instant.now().minusSeconds(30));
+        assertThat(client.get("/actuator/prometheus").body())
+                .contains("gateway_slurm_command_duration_seconds_count{cluster=\"rig\",command=\"sstat\","
+                        + "outcome=\"success\"}");
+
+        client.post("/api/v1/runs/" + id + "/cancel", "", Map.of());
+        JsonNode ended = client.awaitState(id, "CANCELLED", JOB_TIMEOUT);
+        assertThat(ended.get("liveUsage").isNull()).isTrue();
+        assertThat(ended.get("accounting").get("maxRssBytes").asDouble()).isBetween(0.8 * heldBytes, 1.2 * heldBytes);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -232,6 +233,30 @@ abstract class PersistenceContract {
         Run stored = runs.findById(id).orElseThrow();
         assertThat(stored.getState()).isEqualTo(RunState.COMPLETED);
         assertThat(stored.getUsage()).isEqualTo(usage);
+    }
+
+    @Test
+    void aLiveSampleNeitherConflictsWithNorIsOverwrittenByAConcurrentStateChange() {
+        UUID id = runService.create(spec("demo/live"), null).run().getId();
+        queue.claimForStaging("local", "me", 10);
+        queue.markQueued(id, "staged");
+        queue.claimForStart("local", "me", 10);
+        UUID ended = runService.create(spec("demo/ended"), null).run().getId();
+        runService.cancel(ended);
+        LiveUsage sample = new LiveUsage(Instant.parse("2026-11-28T23:40:00.123Z"), 11_423_744L, 168_620_032L, 5.0);
+        TransactionTemplate transaction = new TransactionTemplate(transactionManager);
+
+        transaction.executeWithoutResult(status -> {
+            Run stale = runs.findById(id).orElseThrow();
+            await(threads.submit(() -> queue.recordLiveUsage(Map.of(id, sample, ended, sample))));
+            stale.requestCancel(Instant.now()); // written with the version read before the sample: it must still win
+            runs.saveAndFlush(stale);
+        });
+
+        Run stored = runs.findById(id).orElseThrow();
+        assertThat(stored.isCancelRequested()).isTrue();
+        assertThat(stored.getLiveUsage()).isEqualTo(sample);
+        assertThat(runs.findById(ended).orElseThrow().getLiveUsage()).isNull(); // only RUNNING runs take samples
     }
 
     @Test

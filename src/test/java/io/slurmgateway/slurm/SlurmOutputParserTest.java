@@ -3,7 +3,9 @@ package io.slurmgateway.slurm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.slurmgateway.runs.LiveUsage;
 import io.slurmgateway.runs.ResourceUsage;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +88,28 @@ class SlurmOutputParserTest {
         assertThat(SlurmOutputParser.bytes("0")).isZero();
         assertThat(SlurmOutputParser.seconds("01:02:03")).isEqualTo(3723.0);
         assertThat(SlurmOutputParser.seconds("")).isNull();
+    }
+
+    @Test
+    void sstatSumsWhatTheRunningStepsUseNowAndKeepsTheLargestTaskPeak() {
+        Instant sampledAt = Instant.parse("2026-11-28T23:40:00Z");
+        // real rig lines: job 5 holds 50 MB in its batch step and 100 MB in each of the two tasks of step 5.0; job 4
+        // allocated 150 MB, freed it, and has burned CPU since
+        Map<String, LiveUsage> samples = SlurmOutputParser.liveUsage(
+                String.join(
+                        "\n",
+                        "5.batch|71720K|cpu=00:00:00,energy=0,fs/disk=78651,mem=71720K,pages=5,vmem=352956K",
+                        "5.0|110536K|cpu=00:00:00,energy=0,fs/disk=88236,mem=221044K,pages=0,vmem=232720K",
+                        "4.batch|164668K|cpu=00:00:05,energy=0,fs/disk=52380,mem=11156K,pages=0,vmem=18316K",
+                        "sstat: error: No steps running for job 3",
+                        "9.batch||",
+                        ""),
+                sampledAt);
+
+        assertThat(samples).containsOnlyKeys("5", "4", "9");
+        assertThat(samples.get("5")).isEqualTo(new LiveUsage(sampledAt, (71720L + 221044) * 1024, 110536L * 1024, 0.0));
+        assertThat(samples.get("4")).isEqualTo(new LiveUsage(sampledAt, 11156L * 1024, 164668L * 1024, 5.0));
+        assertThat(samples.get("9")).isEqualTo(new LiveUsage(sampledAt, null, null, null));
+        assertThat(SlurmOutputParser.liveUsage("", sampledAt)).isEmpty();
     }
 }

@@ -2,6 +2,7 @@ package io.slurmgateway.runs.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.slurmgateway.launch.RunSpec;
+import io.slurmgateway.runs.LiveUsage;
 import io.slurmgateway.runs.ResourceUsage;
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunMode;
@@ -30,7 +31,21 @@ record RunResponse(
         Instant startedAt,
         Instant finishedAt,
         RunSpec.Resources resources,
-        Accounting accounting) {
+        Accounting accounting,
+        CurrentUsage liveUsage) {
+
+    /**
+     * What a running job uses now, sampled with sstat every {@code live-usage-interval} of its cluster (when set);
+     * null when the cluster samples nothing, before the first sample, and once the run has ended (see
+     * {@code accounting} then).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CurrentUsage(
+            Instant sampledAt,
+            @Schema(description = "resident memory of all the job's running steps at sampledAt") Long rssBytes,
+            @Schema(description = "the largest resident set any one task of the running steps has had so far")
+                    Long maxRssBytes,
+            @Schema(description = "CPU time of the running steps so far") Double cpuSeconds) {}
 
     /**
      * What a finished run used. From Slurm accounting ({@code source} {@code SLURM_ACCOUNTING}) when the cluster
@@ -71,7 +86,16 @@ record RunResponse(
                 run.getStartedAt(),
                 run.getFinishedAt(),
                 spec.resources(),
-                accounting(run));
+                accounting(run),
+                liveUsage(run));
+    }
+
+    private static CurrentUsage liveUsage(Run run) {
+        LiveUsage sample = run.getLiveUsage();
+        if (run.getState() != RunState.RUNNING || sample == null || sample.sampledAt() == null) {
+            return null;
+        }
+        return new CurrentUsage(sample.sampledAt(), sample.rssBytes(), sample.maxRssBytes(), sample.cpuSeconds());
     }
 
     private static Accounting accounting(Run run) {
