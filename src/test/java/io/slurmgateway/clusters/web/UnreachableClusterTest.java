@@ -57,6 +57,15 @@ class UnreachableClusterTest extends GatewayTestBase {
         var health = client.get("/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200); // the gateway still serves its API and the other clusters
         assertThat(client.json(health).get("status").asString()).isEqualTo("DEGRADED");
+        // each cluster's status shows without details (those need management.endpoint.health.show-details)
+        assertThat(client.json(health)
+                        .at("/components/clusters/components/down/status")
+                        .asString())
+                .isEqualTo("DEGRADED");
+        assertThat(client.json(health)
+                        .at("/components/clusters/components/down/details")
+                        .isMissingNode())
+                .isTrue();
         assertThat(client.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(client.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
     }

@@ -1,4 +1,4 @@
-package io.slurmgateway.host;
+package io.slurmgateway.support;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,26 +24,36 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * A real SSH server (Apache MINA SSHD) on a loopback port, running commands with {@code /bin/sh -c} and serving SFTP,
  * that counts the connections and the channels open at once.
  */
-final class TestSshServer implements AutoCloseable {
+public final class TestSshServer implements AutoCloseable {
 
     private final SshServer server;
-    final AtomicInteger sessionsCreated = new AtomicInteger();
-    final java.util.List<Long> sessionCreatedNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final AtomicInteger openChannels = new AtomicInteger();
-    final AtomicInteger mostOpenChannels = new AtomicInteger();
+    public final AtomicInteger sessionsCreated = new AtomicInteger();
+    public final java.util.List<Long> sessionCreatedNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final AtomicInteger openChannels = new AtomicInteger();
+    public final AtomicInteger mostOpenChannels = new AtomicInteger();
 
     private TestSshServer(SshServer server) {
         this.server = server;
     }
 
     /** Starts a server on {@code port} (0 for any) with the given host key, admitting the keys in authorizedKeys. */
-    static TestSshServer start(int port, KeyPair hostKey, Path authorizedKeys) throws IOException {
+    public static TestSshServer start(int port, KeyPair hostKey, Path authorizedKeys) throws IOException {
+        return start(port, hostKey, authorizedKeys, "");
+    }
+
+    /**
+     * Starts a server like {@link #start(int, KeyPair, Path)} that runs {@code setup} (shell text, e.g. exporting a
+     * variable) before every command, as a login node's profile would.
+     */
+    public static TestSshServer start(int port, KeyPair hostKey, Path authorizedKeys, String setup) throws IOException {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(port);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(authorizedKeys));
-        server.setCommandFactory(new ProcessShellCommandFactory());
+        ProcessShellCommandFactory commands = new ProcessShellCommandFactory();
+        server.setCommandFactory(
+                setup.isEmpty() ? commands : (channel, command) -> commands.createCommand(channel, setup + command));
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
         server.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE); // so that it can serve as a jump host
         TestSshServer test = new TestSshServer(server);
@@ -70,11 +80,11 @@ final class TestSshServer implements AutoCloseable {
         return test;
     }
 
-    int port() {
+    public int port() {
         return server.getPort();
     }
 
-    static KeyPair newHostKey() {
+    public static KeyPair newHostKey() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(256);
@@ -85,14 +95,14 @@ final class TestSshServer implements AutoCloseable {
     }
 
     /** A known_hosts file that names {@code hostKey} as the key of 127.0.0.1 on {@code port}. */
-    static Path knownHosts(Path directory, int port, KeyPair hostKey) throws IOException {
+    public static Path knownHosts(Path directory, int port, KeyPair hostKey) throws IOException {
         return Files.writeString(
                 directory.resolve("known_hosts-" + port + "-" + System.nanoTime()),
                 "[127.0.0.1]:" + port + " " + PublicKeyEntry.toString(hostKey.getPublic()) + "\n");
     }
 
     /** A new client key pair made by ssh-keygen: returns the private key; its .pub file is the authorized key. */
-    static Path clientKey(Path directory) throws IOException, InterruptedException {
+    public static Path clientKey(Path directory) throws IOException, InterruptedException {
         Path key = directory.resolve("id_ecdsa");
         Process keygen = new ProcessBuilder(
                         "ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", key.toString())
