@@ -65,7 +65,17 @@ record RunResponse(
             Integer allocNodes,
             @Schema(description = "elapsedSeconds x allocNodes / 3600") Double nodeHours,
             @Schema(description = "as Slurm writes it, e.g. 400M") String requestedMemory,
-            Integer gpus) {}
+            Integer gpus,
+            @Schema(
+                            description =
+                                    "set on a Slurm run that Slurm accounting has no record of: why the figures are missing")
+                    String unavailable) {}
+
+    /** Why a Slurm run has only the gateway's clock: the run's reason says which of the two it was. */
+    private static final String NO_ACCOUNTING_RECORD =
+            "Slurm accounting has no record of this job: the cluster keeps no"
+                    + " accounting, or the record did not come within accounting-wait; only the wall time the gateway saw is"
+                    + " known";
 
     static RunResponse of(Run run, RunSpec spec) {
         return new RunResponse(
@@ -111,21 +121,25 @@ record RunResponse(
                     usage.allocNodes(),
                     usage.nodeHours(),
                     usage.requestedMemory(),
-                    usage.gpus());
+                    usage.gpus(),
+                    null);
         }
         if (run.getStartedAt() == null || run.getFinishedAt() == null) {
             return null;
         }
-        return usage != null
-                ? measuredHere("LOCAL_PROCESS", run, usage.cpuSeconds(), usage.maxRssBytes())
-                : measuredHere("GATEWAY_CLOCK", run, null, null);
+        if (usage != null) {
+            return measuredHere("LOCAL_PROCESS", run, usage.cpuSeconds(), usage.maxRssBytes(), null);
+        }
+        return measuredHere(
+                "GATEWAY_CLOCK", run, null, null, RunMode.SLURM.equals(run.getMode()) ? NO_ACCOUNTING_RECORD : null);
     }
 
     /**
      * The wall time between the start and end the gateway saw, and the CPU time and peak memory when it measured those
      * too.
      */
-    private static Accounting measuredHere(String source, Run run, Double cpuSeconds, Long maxRssBytes) {
+    private static Accounting measuredHere(
+            String source, Run run, Double cpuSeconds, Long maxRssBytes, String unavailable) {
         return new Accounting(
                 source,
                 Duration.between(run.getStartedAt(), run.getFinishedAt()).toSeconds(),
@@ -136,6 +150,7 @@ record RunResponse(
                 null,
                 null,
                 null,
-                null);
+                null,
+                unavailable);
     }
 }
