@@ -43,7 +43,11 @@ final class LiveUsageSampler {
         if (running.isEmpty()) {
             return Map.of(); // the first job that starts is sampled at once
         }
-        nextSample = now.plus(interval);
+        // due times keep their cadence although a sample comes at the first poll tick after its due time; after a
+        // pause longer than an interval (no job ran) the cadence starts again from now
+        nextSample = nextSample == null || !nextSample.plus(interval).isAfter(now)
+                ? now.plus(interval)
+                : nextSample.plus(interval);
         Map<String, LiveUsage> byJob =
                 slurm.liveUsage(running.stream().map(ActiveJob::jobId).toList(), now);
         Map<UUID, LiveUsage> byRun = new HashMap<>();

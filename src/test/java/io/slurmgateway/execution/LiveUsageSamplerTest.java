@@ -80,6 +80,19 @@ class LiveUsageSamplerTest {
     }
 
     @Test
+    void samplesTakenAtTheFirstTickPastTheirDueTimeKeepTheCadence() throws IOException {
+        LiveUsageSampler sampler = new LiveUsageSampler(Duration.ofSeconds(5), clock);
+        sampler.sampleIfDue(slurm, List.of(running)); // due times: 5, 10, 15, ... whatever the tick times
+
+        for (int second = 2; second <= 60; second += 2) { // a 2 s poll tick
+            now = now.plusSeconds(2);
+            sampler.sampleIfDue(slurm, List.of(running));
+        }
+
+        assertThat(host.calls()).hasSize(1 + 12); // at 0, then at the first tick from each of 5, 10, ..., 60
+    }
+
+    @Test
     void withoutRunningJobsNothingIsAskedAndTheFirstToStartIsSampledAtOnce() throws IOException {
         LiveUsageSampler sampler = new LiveUsageSampler(Duration.ofSeconds(30), clock);
 
