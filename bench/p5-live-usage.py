@@ -17,7 +17,15 @@ import time
 
 port = int(os.environ.get("GATEWAY_PORT", "8090"))
 jobs = int(os.environ.get("P5_JOBS", "50"))
-interval = float(os.environ.get("P5_INTERVAL", "5s").rstrip("s"))
+
+
+def duration(text):
+    """A Spring duration as this script is given one: 500ms, 5s, 1m."""
+    number, unit = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s|m)", text).groups()
+    return float(number) * {"ms": 0.001, "s": 1, "m": 60}[unit]
+
+
+interval = duration(os.environ.get("P5_INTERVAL", "5s"))
 seconds = int(os.environ.get("P5_SECONDS", "60"))
 rounds = int(os.environ.get("P5_ROUNDS", "9"))
 ssh = os.environ["P5_SSH"].split()
@@ -82,8 +90,7 @@ try:
 
     sstat = ["sstat", "--noheader", "--parsable2", "--allsteps", "--format=JobID,MaxRSS,TRESUsageInTot"]
     batched = statistics.median(timed(sstat + ["--jobs=" + ",".join(job_ids)]) for _ in range(rounds))
-    one_by_one = statistics.median(
-        sum(timed(sstat + ["--jobs=" + job]) for job in job_ids) for _ in range(max(1, rounds // 3)))
+    one_by_one = statistics.median(sum(timed(sstat + ["--jobs=" + job]) for job in job_ids) for _ in range(rounds))
 finally:
     for i in ids:
         request("POST", f"/api/v1/runs/{i}/cancel", "")

@@ -1,7 +1,6 @@
 package io.slurmgateway.execution;
 
 import io.slurmgateway.clusters.ClusterProperties;
-import io.slurmgateway.runs.LiveUsage;
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunWorkQueue;
@@ -24,8 +23,8 @@ import org.springframework.dao.ConcurrencyFailureException;
 /**
  * Everything the gateway does on one cluster, on two threads. One submits accepted runs (woken by each new run) and
  * retries uncertain submissions; the other, every poll interval, sends cancels, polls the active jobs (one squeue),
- * copies their output (one read), finishes the ended ones once their output is stored and, when due, samples what the
- * running ones use (one sstat). Submitting never waits for
+ * copies their output (one read), finishes the ended ones once their output is stored, and tells the
+ * {@link LiveUsageSampler} (a third thread, when live usage is on) which jobs run. Submitting never waits for
  * a poll, so a new run reaches sbatch at once however busy polling is.
  */
 final class ClusterWorker {
@@ -86,15 +85,17 @@ final class ClusterWorker {
         this.pollLoop = new TickLoop("slurm-poll-" + cluster, settings.pollInterval(), this::pollTick);
     }
 
-    /** Starts the worker's two threads: submitting, and following the submitted jobs. */
+    /** Starts the worker's threads: submitting, following the submitted jobs, and sampling them when that is on. */
     void start() {
         submitLoop.start();
         pollLoop.start();
+        liveUsage.start();
     }
 
     void stop() {
         submitLoop.stop();
         pollLoop.stop();
+        liveUsage.stop();
     }
 
     /** Something to submit: a new run was accepted. */
@@ -131,8 +132,8 @@ final class ClusterWorker {
             if (!active.isEmpty()) {
                 step("cancel", this::sendCancels);
                 step("poll", this::poll);
-                step("usage", this::sampleLiveUsage);
             }
+            liveUsage.follow(active.values());
         }
     }
 
@@ -242,14 +243,6 @@ final class ClusterWorker {
             pollActive();
         } finally {
             slurmMetrics.pollTook(cluster, System.nanoTime() - start);
-        }
-    }
-
-    /** When due: one sstat for the running jobs, whose samples are stored in one batch. */
-    private void sampleLiveUsage() throws IOException {
-        Map<UUID, LiveUsage> samples = liveUsage.sampleIfDue(slurm, active.values());
-        if (!samples.isEmpty()) {
-            queue.recordLiveUsage(samples);
         }
     }
 

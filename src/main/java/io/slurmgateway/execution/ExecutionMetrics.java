@@ -16,7 +16,7 @@ class ExecutionMetrics {
 
     /**
      * A scheduler step failed; {@code scheduler} is {@code direct} or {@code slurm:<cluster>}, {@code step} one of a
-     * fixed set (stage, start, watch, recover, submit, poll, logs, cancel).
+     * fixed set (stage, start, watch, recover, submit, poll, logs, cancel, usage).
      */
     void stepFailed(String scheduler, String step) {
         Counter.builder("gateway.scheduler.errors")

@@ -2,61 +2,119 @@ package io.slurmgateway.execution;
 
 import io.slurmgateway.runs.LiveUsage;
 import io.slurmgateway.runs.RunState;
+import io.slurmgateway.runs.RunWorkQueue;
 import io.slurmgateway.slurm.SlurmClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
- * Decides when a cluster's running jobs are sampled with sstat (every {@code live-usage-interval}, never when it is
- * zero) and asks for all of them at once. Slower than polling on purpose: sstat reaches every node a job runs on.
+ * Samples what a cluster's running jobs use, with one sstat for all of them every {@code live-usage-interval}, on a
+ * thread of its own: sstat reaches every node a job runs on, and a slow node must never hold up polling, cancels or
+ * log tailing. The poll thread tells it after each tick which jobs run ({@link #follow}); it only reads that list.
  */
 final class LiveUsageSampler {
 
-    private final Duration interval;
-    private final Clock clock;
-    private Instant nextSample;
+    private static final Logger log = LoggerFactory.getLogger(LiveUsageSampler.class);
 
-    LiveUsageSampler(Duration interval, Clock clock) {
-        this.interval = interval;
-        this.clock = clock;
-    }
+    private final String cluster;
+    private final SlurmClient slurm;
+    private final RunWorkQueue queue;
+    private final Clock clock;
+    private final Duration interval;
+    private final Duration commandLimit;
+    private final ExecutionMetrics metrics;
+    private final TickLoop loop;
+
+    /** A job to sample: its run and its Slurm id. */
+    record Target(UUID runId, String jobId) {}
+
+    /** Replaced whole by the poll thread, read by the sampling thread. */
+    private volatile List<Target> running = List.of();
 
     /**
-     * What the running ones among {@code jobs} use now, by run id; empty when sampling is off, not yet due, or no job
-     * runs. A failed sample is not repeated before the next interval.
+     * @param interval how often to sample; zero turns sampling off
+     * @param commandLimit how long one sstat may run on the cluster before it is killed there
      */
-    Map<UUID, LiveUsage> sampleIfDue(SlurmClient slurm, Collection<ActiveJob> jobs) throws IOException {
-        Instant now = clock.instant();
-        if (interval.isZero() || (nextSample != null && now.isBefore(nextSample))) {
+    LiveUsageSampler(
+            String cluster,
+            SlurmClient slurm,
+            RunWorkQueue queue,
+            Clock clock,
+            Duration interval,
+            Duration commandLimit,
+            ExecutionMetrics metrics) {
+        this.cluster = cluster;
+        this.slurm = slurm;
+        this.queue = queue;
+        this.clock = clock;
+        this.interval = interval;
+        this.commandLimit = commandLimit;
+        this.metrics = metrics;
+        this.loop = interval.isZero() ? null : new TickLoop("slurm-usage-" + cluster, interval, this::tick);
+    }
+
+    void start() {
+        if (loop != null) {
+            loop.start();
+        }
+    }
+
+    void stop() {
+        if (loop != null) {
+            loop.stop();
+        }
+    }
+
+    /** The jobs among {@code jobs} that run now and have not ended: the ones the next sample asks about. */
+    void follow(Collection<ActiveJob> jobs) {
+        if (loop != null) {
+            running = jobs.stream()
+                    .filter(job -> job.runState() == RunState.RUNNING && job.ending() == null)
+                    .map(job -> new Target(job.runId(), job.jobId()))
+                    .toList();
+        }
+    }
+
+    /** What the running jobs use now, by run id: one sstat (or one per batch of ids that fits in a command line). */
+    Map<UUID, LiveUsage> sample() throws IOException {
+        List<Target> targets = running;
+        if (targets.isEmpty()) {
             return Map.of();
         }
-        List<ActiveJob> running = jobs.stream()
-                .filter(job -> job.runState() == RunState.RUNNING && job.ending() == null)
-                .toList();
-        if (running.isEmpty()) {
-            return Map.of(); // the first job that starts is sampled at once
-        }
-        // due times keep their cadence although a sample comes at the first poll tick after its due time; after a
-        // pause longer than an interval (no job ran) the cadence starts again from now
-        nextSample = nextSample == null || !nextSample.plus(interval).isAfter(now)
-                ? now.plus(interval)
-                : nextSample.plus(interval);
         Map<String, LiveUsage> byJob =
-                slurm.liveUsage(running.stream().map(ActiveJob::jobId).toList(), now);
+                slurm.liveUsage(targets.stream().map(Target::jobId).toList(), clock.instant(), commandLimit);
         Map<UUID, LiveUsage> byRun = new HashMap<>();
-        for (ActiveJob job : running) {
-            LiveUsage sample = byJob.get(job.jobId());
+        for (Target target : targets) {
+            LiveUsage sample = byJob.get(target.jobId());
             if (sample != null) {
-                byRun.put(job.runId(), sample);
+                byRun.put(target.runId(), sample);
             }
         }
         return byRun;
+    }
+
+    private void tick() {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster)) {
+            Map<UUID, LiveUsage> samples = sample();
+            if (!samples.isEmpty()) {
+                queue.recordLiveUsage(samples);
+            }
+        } catch (IOException | RuntimeException failed) {
+            metrics.stepFailed("slurm:" + cluster, "usage");
+            log.warn(
+                    "cluster '{}': sampling live usage failed; tried again in {}: {}",
+                    cluster,
+                    interval,
+                    failed.getMessage());
+        }
     }
 }

@@ -76,6 +76,9 @@ class SlurmScheduler implements SmartLifecycle {
             ClusterProperties settings = clusters.find(name).orElseThrow();
             SshCommandRunner host = hosts.of(name);
             SlurmClient slurm = new SlurmClient(name, host, slurmMetrics);
+            if (settings.liveUsageInterval().isZero()) {
+                forgetLiveUsage(name); // samples from when it was on would look current
+            }
             ClusterWorker worker = new ClusterWorker(
                     name,
                     settings,
@@ -84,7 +87,14 @@ class SlurmScheduler implements SmartLifecycle {
                     slurm,
                     new SlurmSubmitter(name, settings, host, slurm, queue, runService, jobScripts),
                     new SlurmJobTracker(queue, clock, settings.accountingWait(), settings.lostJobTimeout()),
-                    new LiveUsageSampler(settings.liveUsageInterval(), clock),
+                    new LiveUsageSampler(
+                            name,
+                            slurm,
+                            queue,
+                            clock,
+                            settings.liveUsageInterval(),
+                            settings.commandTimeout().multipliedBy(3).dividedBy(4),
+                            metrics),
                     tailer,
                     queue,
                     metrics,
@@ -92,6 +102,14 @@ class SlurmScheduler implements SmartLifecycle {
             workers.add(worker);
             worker.start();
             log.info("cluster '{}': submitting and polling as instance '{}'", name, properties.instanceId());
+        }
+    }
+
+    private void forgetLiveUsage(String cluster) {
+        try {
+            queue.forgetLiveUsage(properties.instanceId(), cluster);
+        } catch (RuntimeException failed) {
+            log.warn("cluster '{}': old live usage samples could not be cleared: {}", cluster, failed.getMessage());
         }
     }
 

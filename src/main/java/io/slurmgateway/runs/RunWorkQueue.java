@@ -1,17 +1,13 @@
 package io.slurmgateway.runs;
 
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
@@ -31,40 +27,29 @@ public class RunWorkQueue {
     private final Clock clock;
     private final TransactionTemplate transaction;
     private final ConflictRetry retry;
-    private final JdbcTemplate jdbc;
+    private final LiveUsageStore liveUsage;
 
     RunWorkQueue(
             RunRepository runs,
             Clock clock,
             PlatformTransactionManager transactionManager,
             ConflictRetry retry,
-            JdbcTemplate jdbc) {
+            LiveUsageStore liveUsage) {
         this.runs = runs;
         this.clock = clock;
         this.transaction = new TransactionTemplate(transactionManager);
         this.retry = retry;
-        this.jdbc = jdbc;
+        this.liveUsage = liveUsage;
     }
 
-    private static final String RECORD_LIVE_USAGE = "UPDATE run SET live_sampled_at = ?, live_rss_bytes = ?,"
-            + " live_max_rss_bytes = ?, live_cpu_seconds = ? WHERE id = ? AND state = 'RUNNING'";
-
-    /**
-     * Stores the latest live sample of running runs, all in one batch. Only the sample's own columns are written, and
-     * only while the run is RUNNING: a sample is advisory, so it neither bumps the version that guards the run's state
-     * nor loses to (or overwrites) a concurrent state change.
-     */
-    @Transactional
+    /** Stores the latest live sample of running runs, in one batch (see {@link LiveUsageStore}). */
     public void recordLiveUsage(Map<UUID, LiveUsage> samples) {
-        List<Map.Entry<UUID, LiveUsage>> rows = List.copyOf(samples.entrySet());
-        jdbc.batchUpdate(RECORD_LIVE_USAGE, rows, rows.size(), (statement, row) -> {
-            LiveUsage sample = row.getValue();
-            statement.setObject(1, OffsetDateTime.ofInstant(sample.sampledAt(), ZoneOffset.UTC));
-            statement.setObject(2, sample.rssBytes(), Types.BIGINT);
-            statement.setObject(3, sample.maxRssBytes(), Types.BIGINT);
-            statement.setObject(4, sample.cpuSeconds(), Types.DOUBLE);
-            statement.setObject(5, row.getKey());
-        });
+        liveUsage.record(samples);
+    }
+
+    /** Forgets the live samples of runs {@code owner} follows on a cluster that no longer samples them. */
+    public void forgetLiveUsage(String owner, String cluster) {
+        liveUsage.forget(owner, cluster);
     }
 
     /** Moves up to {@code limit} of the oldest accepted runs of a mode to STAGING, owned by {@code owner}. */

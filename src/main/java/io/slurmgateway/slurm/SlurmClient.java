@@ -189,26 +189,38 @@ public class SlurmClient {
 
     /**
      * What the running steps of {@code jobIds} use now, by job id, from one sstat (or one per batch of ids that fits in
-     * a command line); a job with no running step (pending, or just ended) is absent.
+     * a command line), each killed on the cluster if it runs longer than {@code limit}; a job with no running step
+     * (pending, or just ended) is absent.
      */
-    public Map<String, LiveUsage> liveUsage(Collection<String> jobIds, Instant sampledAt) throws IOException {
+    public Map<String, LiveUsage> liveUsage(Collection<String> jobIds, Instant sampledAt, Duration limit)
+            throws IOException {
+        String seconds = String.valueOf(Math.max(1, limit.toSeconds()));
         Map<String, LiveUsage> samples = new LinkedHashMap<>();
         for (List<String> batch : listable(jobIds)) {
             CommandResult result = run(
                     "usage",
+                    "sstat",
                     List.of(
+                            "timeout",
+                            "--signal=KILL",
+                            seconds,
                             "sstat",
                             "--noheader",
                             "--parsable2",
                             "--allsteps",
                             "--jobs=" + String.join(",", batch),
                             "--format=" + LIVE_USAGE_FORMAT));
+            if (result.exitStatus() == TIMEOUT_KILLED) {
+                throw new IOException(
+                        "sstat on cluster '" + cluster + "' did not answer within " + seconds + " s and was killed");
+            }
             // sstat exits 0 when some jobs have no running step and names each on stderr; only a total failure counts
             if (!result.succeeded()) {
                 throw new IOException("sstat failed on cluster '" + cluster + "': " + result.stderrText());
             }
             samples.putAll(SlurmOutputParser.liveUsage(result.stdoutText(), sampledAt));
         }
+        samples.keySet().retainAll(Set.copyOf(jobIds));
         return samples;
     }
 

@@ -113,20 +113,25 @@ final class SlurmOutputParser {
         Map<String, LiveUsage> jobs = new LinkedHashMap<>();
         for (String line : stdout.split("\n")) {
             String[] fields = line.strip().split("\\|", -1);
-            int dot = fields[0].indexOf('.');
-            if (fields.length != 3 || dot <= 0) {
+            Matcher step = STEP_ID.matcher(fields[0]);
+            if (fields.length != 3 || !step.matches()) {
                 continue;
             }
             Map<String, String> now = tres(fields[2]);
-            LiveUsage step = new LiveUsage(
+            LiveUsage sample = new LiveUsage(
                     sampledAt,
                     bytes(now.getOrDefault("mem", "")),
                     bytes(fields[1]),
                     seconds(now.getOrDefault("cpu", "")));
-            jobs.merge(fields[0].substring(0, dot), step, SlurmOutputParser::combine);
+            if (sample.rssBytes() != null || sample.maxRssBytes() != null || sample.cpuSeconds() != null) {
+                jobs.merge(step.group(1), sample, SlurmOutputParser::combine);
+            }
         }
         return jobs;
     }
+
+    /** A step of a job, {@code 42.batch} or {@code 42.0}, or of a heterogeneous job's component, {@code 42+1.0}. */
+    private static final Pattern STEP_ID = Pattern.compile("(\\d+)(?:\\+\\d+)?\\.[A-Za-z0-9_]+");
 
     /** Two steps of one job: their current memory and CPU time add up, and the larger peak counts. */
     private static LiveUsage combine(LiveUsage one, LiveUsage other) {

@@ -260,6 +260,29 @@ abstract class PersistenceContract {
     }
 
     @Test
+    void aSampleIsDroppedWhenItsRunStopsRunningWithoutEndingOrItsClusterStopsSampling() {
+        UUID requeued = runService.create(spec("demo/requeued"), null).run().getId();
+        UUID other = runService.create(spec("demo/other"), null).run().getId();
+        queue.claimForStaging("local", "me", 10);
+        queue.markQueued(requeued, "staged");
+        queue.markQueued(other, "staged");
+        queue.claimForStart("local", "me", 10);
+        LiveUsage sample = new LiveUsage(Instant.parse("2026-11-28T23:40:00Z"), 1L, 2L, 3.0);
+        queue.recordLiveUsage(Map.of(requeued, sample, other, sample));
+
+        queue.observeSlurm(requeued, RunState.QUEUED, "PENDING", "BeginTime", "requeued");
+        assertThat(runs.findById(requeued).orElseThrow().getLiveUsage())
+                .isNull(); // it described the allocation it lost
+        assertThat(runs.findById(other).orElseThrow().getLiveUsage()).isEqualTo(sample);
+
+        jdbc.update("UPDATE run SET cluster = 'hpc' WHERE id = ?", other);
+        queue.forgetLiveUsage("someone-else", "hpc");
+        assertThat(runs.findById(other).orElseThrow().getLiveUsage()).isEqualTo(sample);
+        queue.forgetLiveUsage("me", "hpc");
+        assertThat(runs.findById(other).orElseThrow().getLiveUsage()).isNull();
+    }
+
+    @Test
     void idempotencyKeysAreUnique() {
         runService.create(spec("demo/key"), "key-1");
         Run duplicate = Run.accept(

@@ -102,14 +102,17 @@ class SlurmOutputParserTest {
                         "5.0|110536K|cpu=00:00:00,energy=0,fs/disk=88236,mem=221044K,pages=0,vmem=232720K",
                         "4.batch|164668K|cpu=00:00:05,energy=0,fs/disk=52380,mem=11156K,pages=0,vmem=18316K",
                         "sstat: error: No steps running for job 3",
-                        "9.batch||",
+                        "9.batch||", // a step with nothing measured yet: no sample, rather than one of nulls
+                        "12+0.batch|2048K|cpu=00:00:01,mem=2048K", // the components of a heterogeneous job add up
+                        "12+1.0|4096K|cpu=00:00:02,mem=8192K",
+                        "13_4.batch|1K|cpu=00:00:01,mem=1K", // an array task is not a job the gateway submits
                         ""),
                 sampledAt);
 
-        assertThat(samples).containsOnlyKeys("5", "4", "9");
+        assertThat(samples).containsOnlyKeys("5", "4", "12");
         assertThat(samples.get("5")).isEqualTo(new LiveUsage(sampledAt, (71720L + 221044) * 1024, 110536L * 1024, 0.0));
         assertThat(samples.get("4")).isEqualTo(new LiveUsage(sampledAt, 11156L * 1024, 164668L * 1024, 5.0));
-        assertThat(samples.get("9")).isEqualTo(new LiveUsage(sampledAt, null, null, null));
+        assertThat(samples.get("12")).isEqualTo(new LiveUsage(sampledAt, 10240L * 1024, 4096L * 1024, 3.0));
         assertThat(SlurmOutputParser.liveUsage("", sampledAt)).isEmpty();
     }
 }
