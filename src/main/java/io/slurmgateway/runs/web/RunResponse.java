@@ -71,11 +71,10 @@ record RunResponse(
                                     "set on a Slurm run that Slurm accounting has no record of: why the figures are missing")
                     String unavailable) {}
 
-    /** Why a Slurm run has only the gateway's clock: the run's reason says which of the two it was. */
+    /** Why a Slurm run has only the gateway's clock; its reason says why there was no record. */
     private static final String NO_ACCOUNTING_RECORD =
-            "Slurm accounting has no record of this job: the cluster keeps no"
-                    + " accounting, or the record did not come within accounting-wait; only the wall time the gateway saw is"
-                    + " known";
+            "Slurm accounting has no record of this job (the run's reason says why); only the wall time the gateway"
+                    + " saw is known";
 
     static RunResponse of(Run run, RunSpec spec) {
         return new RunResponse(
