@@ -68,7 +68,6 @@ class SlurmRigRestartTest {
             assertThat(submissions(second)).isZero();
             // live usage is off unless a cluster sets live-usage-interval: the running job cost no sstat
             assertThat(commands(second, "usage")).isZero();
-            assertThat(run.get("liveUsage").isNull()).isTrue();
         }
     }
 
