@@ -6,7 +6,6 @@ until every run showed liveUsage. The baseline, in the same run over one ssh con
 sstat for all jobs, against asking sstat job by job (what a per-run design would cost each interval).
 
 Usage: bench/p5-live-usage.sh (starts the gateway against the rig and calls this)."""
-import http.client
 import json
 import os
 import re
@@ -15,7 +14,8 @@ import subprocess
 import sys
 import time
 
-port = int(os.environ.get("GATEWAY_PORT", "8090"))
+from gateway_http import request
+
 jobs = int(os.environ.get("P5_JOBS", "50"))
 
 
@@ -30,15 +30,6 @@ seconds = int(os.environ.get("P5_SECONDS", "60"))
 rounds = int(os.environ.get("P5_ROUNDS", "9"))
 ssh = os.environ["P5_SSH"].split()
 HOLDER = "python3 -c 'import time; b = bytearray(16 << 20); b[::4096] = b\"x\" * len(b[::4096]); time.sleep(3600)'"
-
-
-def request(method, path, body=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    conn.request(method, path, body, {"Content-Type": "application/json"} if body else {})
-    response = conn.getresponse()
-    data = response.read()
-    conn.close()
-    return response.status, data
 
 
 def run(run_id):

@@ -6,7 +6,6 @@ connection: the floor of moving those bytes off the cluster, with nothing parsed
 
 Usage: bench/p6-pipes-relay.sh (starts the gateway against the rig and calls this)."""
 import collections
-import http.client
 import json
 import os
 import re
@@ -17,7 +16,8 @@ import threading
 import time
 from datetime import datetime
 
-port = int(os.environ.get("GATEWAY_PORT", "8090"))
+from gateway_http import request
+
 count = int(os.environ.get("P6_MESSAGES", "100000"))
 jobs = int(os.environ.get("P6_JOBS", "100"))
 repeats = int(os.environ.get("P6_REPEATS", "3"))
@@ -27,15 +27,6 @@ writer = open(os.path.join(os.path.dirname(__file__), "pipes-writer.py")).read()
 heap_samples = []
 retained = collections.defaultdict(list)
 sampling = True
-
-
-def request(method, path, body=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    conn.request(method, path, body, {"Content-Type": "application/json"} if body else {})
-    response = conn.getresponse()
-    data = response.read()
-    conn.close()
-    return response.status, data
 
 
 USED = re.compile(r'^jvm_memory_used_bytes\{area="heap".*\} (\S+)$', re.M)
