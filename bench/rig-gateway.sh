@@ -6,7 +6,8 @@ RIG=.slurm-rig
 JAVA=${BENCH_JAVA_HOME:+$BENCH_JAVA_HOME/bin/}java
 
 rig_gateway_cleanup() {
-  [ -n "${GATEWAY_PID:-}" ] && kill "$GATEWAY_PID" 2>/dev/null
+  # waits for it to end, so that a benchmark started right after never talks to this gateway while it shuts down
+  [ -n "${GATEWAY_PID:-}" ] && kill "$GATEWAY_PID" 2>/dev/null && wait "$GATEWAY_PID" 2>/dev/null || true
   ssh -o ControlPath="$CONTROL" -O exit hpcuser@127.0.0.1 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -30,6 +31,9 @@ rig_gateway() {
     --logging.level.root=WARN "${gateway_options[@]}" > "$WORK/gateway.log" 2>&1 &
   GATEWAY_PID=$!
   for _ in $(seq 120); do curl -sf "localhost:$PORT/actuator/health" >/dev/null && break; sleep 0.5; done
+  if ! kill -0 "$GATEWAY_PID" 2>/dev/null || ! curl -sf "localhost:$PORT/actuator/health" >/dev/null; then
+    echo "the gateway did not start on port $PORT:" >&2; tail -20 "$WORK/gateway.log" >&2; exit 1
+  fi
   # one master connection, kept open; every baseline command rides on it
   ssh -p 2222 -i "$RIG/ssh/id_ed25519" -o BatchMode=yes -o UserKnownHostsFile="$RIG/ssh/known_hosts" \
       -o ControlMaster=yes -o ControlPath="$CONTROL" -o ControlPersist=600 -fN hpcuser@127.0.0.1
