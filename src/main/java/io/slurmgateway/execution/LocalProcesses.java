@@ -154,10 +154,15 @@ class LocalProcesses {
         }
     }
 
-    private void signal(ProcessHandle leader, String signal) {
+    /** The run's leading process and every process below it, as far as they are still linked to it. */
+    static List<ProcessHandle> treeOf(ProcessHandle leader) {
         List<ProcessHandle> tree = new ArrayList<>(leader.descendants().toList());
         tree.add(leader);
-        for (ProcessHandle process : tree) {
+        return tree;
+    }
+
+    private void signal(ProcessHandle leader, String signal) {
+        for (ProcessHandle process : treeOf(leader)) {
             if (signal.equals("KILL")) {
                 process.destroyForcibly();
             } else {

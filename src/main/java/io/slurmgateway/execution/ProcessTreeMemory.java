@@ -3,7 +3,6 @@ package io.slurmgateway.execution;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -23,12 +22,10 @@ final class ProcessTreeMemory {
      * {@code /proc} does not say (not Linux, or the tree has ended).
      */
     static OptionalLong peakCandidate(ProcessHandle leader) {
-        List<ProcessHandle> tree = new ArrayList<>(leader.descendants().toList());
-        tree.add(leader);
         long residentNow = 0;
         long largestPeak = 0;
         boolean measured = false;
-        for (ProcessHandle process : tree) {
+        for (ProcessHandle process : LocalProcesses.treeOf(leader)) {
             List<String> status;
             try {
                 status = Files.readAllLines(

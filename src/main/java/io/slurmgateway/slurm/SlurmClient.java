@@ -84,11 +84,7 @@ public class SlurmClient {
         CommandResult result;
         try {
             // killed on the cluster when it overruns, so that a retry never races a late answer of this sbatch
-            String seconds = String.valueOf(Math.max(1, limit.toSeconds()));
-            result = run(
-                    "submit",
-                    "sbatch",
-                    List.of("timeout", "--signal=KILL", seconds, "sbatch", "--parsable", batchScriptPath));
+            result = runKilledPast("submit", limit, List.of("sbatch", "--parsable", batchScriptPath));
         } catch (IOException failed) {
             return new SubmitResult.Uncertain("sbatch over SSH failed: " + failed.getMessage());
         }
@@ -194,16 +190,12 @@ public class SlurmClient {
      */
     public Map<String, LiveUsage> liveUsage(Collection<String> jobIds, Instant sampledAt, Duration limit)
             throws IOException {
-        String seconds = String.valueOf(Math.max(1, limit.toSeconds()));
         Map<String, LiveUsage> samples = new LinkedHashMap<>();
         for (List<String> batch : listable(jobIds)) {
-            CommandResult result = run(
+            CommandResult result = runKilledPast(
                     "usage",
-                    "sstat",
+                    limit,
                     List.of(
-                            "timeout",
-                            "--signal=KILL",
-                            seconds,
                             "sstat",
                             "--noheader",
                             "--parsable2",
@@ -211,8 +203,8 @@ public class SlurmClient {
                             "--jobs=" + String.join(",", batch),
                             "--format=" + LIVE_USAGE_FORMAT));
             if (result.exitStatus() == TIMEOUT_KILLED) {
-                throw new IOException(
-                        "sstat on cluster '" + cluster + "' did not answer within " + seconds + " s and was killed");
+                throw new IOException("sstat on cluster '" + cluster + "' did not answer within " + killSeconds(limit)
+                        + " s and was killed");
             }
             // sstat exits 0 when some jobs have no running step and names each on stderr; only a total failure counts
             if (!result.succeeded()) {
@@ -345,6 +337,21 @@ public class SlurmClient {
         List<String> lines =
                 result.stdoutText().strip().lines().map(String::strip).toList();
         return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(lines.size() - 1));
+    }
+
+    /**
+     * Runs and counts a command under {@code timeout --signal=KILL}, so that it ends on the cluster once it has run for
+     * {@code limit} (then it exits {@link #TIMEOUT_KILLED}) instead of living on after the caller gave up on it.
+     */
+    private CommandResult runKilledPast(String purpose, Duration limit, List<String> command) throws IOException {
+        List<String> bounded = new ArrayList<>(List.of("timeout", "--signal=KILL", killSeconds(limit)));
+        bounded.addAll(command);
+        return run(purpose, command.get(0), bounded);
+    }
+
+    /** The whole seconds {@code timeout} is given: at least one, since 0 would mean no limit at all. */
+    private static String killSeconds(Duration limit) {
+        return String.valueOf(Math.max(1, limit.toSeconds()));
     }
 
     /** Runs and counts a command; {@code purpose} is one of submit, poll, lookup, cancel, logs, info, usage. */

@@ -101,7 +101,7 @@ record RunResponse(
 
     private static CurrentUsage liveUsage(Run run) {
         LiveUsage sample = run.getLiveUsage();
-        if (run.getState() != RunState.RUNNING || sample == null || sample.sampledAt() == null) {
+        if (run.getState() != RunState.RUNNING || sample == null) { // a stored sample always has its sampledAt
             return null;
         }
         return new CurrentUsage(sample.sampledAt(), sample.rssBytes(), sample.maxRssBytes(), sample.cpuSeconds());
