@@ -8,4 +8,4 @@ JAVA=${BENCH_JAVA_HOME:+$BENCH_JAVA_HOME/bin/}java
 ./mvnw -B -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
 "$JAVA" -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   -Dlogback.configurationFile=src/test/resources/logback-test.xml \
-  io.slurmgateway.execution.PollTickBenchmark
+  io.slurmgateway.execution.cluster.PollTickBenchmark

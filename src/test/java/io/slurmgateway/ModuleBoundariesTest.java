@@ -7,6 +7,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.slurmgateway.runs.Run;
+import io.slurmgateway.runs.RunService;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -30,6 +32,57 @@ class ModuleBoundariesTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("net.schmizz..", "com.hierynomus..", "org.apache.sshd..")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void edgeModulesKnowNothingOfPersistenceOrOfTheModulesAboveThem() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.slurmgateway.host..", "io.slurmgateway.slurm..", "io.slurmgateway.launch..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.slurmgateway.runs..",
+                        "io.slurmgateway.clusters..",
+                        "io.slurmgateway.execution..",
+                        "io.slurmgateway.system..",
+                        "jakarta.persistence..",
+                        "org.springframework.data..",
+                        "org.springframework.jdbc..",
+                        "org.springframework.transaction..")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void theLocalAndTheClusterSchedulersNeverImportEachOther() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.slurmgateway.execution.local..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.slurmgateway.execution.cluster..")
+                .check(GATEWAY);
+        noClasses()
+                .that()
+                .resideInAPackage("io.slurmgateway.execution.cluster..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.slurmgateway.execution.local..")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void workersHoldClaimedValuesNeverTheRunEntityOrTheClientFacingService() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.slurmgateway.execution..")
+                .should()
+                .dependOnClassesThat()
+                .belongToAnyOf(Run.class, RunService.class)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("jakarta.persistence..", "org.springframework.data..")
                 .check(GATEWAY);
     }
 

@@ -1,5 +1,6 @@
 package io.slurmgateway.clusters;
 
+import io.slurmgateway.host.SshSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -9,12 +10,18 @@ import jakarta.validation.constraints.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * One Slurm cluster the gateway submits to through its login node ({@code gateway.clusters.<name>.*}).
+ * One Slurm cluster the gateway submits to through its login node ({@code gateway.clusters.<name>.*}). The settings
+ * are flat, as operators write them; {@link #ssh} hands the SSH part to the host module as its own record.
  *
+ * @param transport how the gateway reaches the login node: {@code ssh} (the default), or {@code local} when the
+ *     gateway runs on the login node itself, so Slurm's commands run and run directories are written on this machine
+ *     (the SSH settings below are then not used)
  * @param host the login node's host name or address
  * @param port its SSH port
  * @param user the account jobs are submitted as
@@ -53,10 +60,11 @@ import org.springframework.util.unit.DataSize;
  * @param submitRetryBackoff the wait before the first retry of such a submission; it doubles with each further try
  */
 public record ClusterProperties(
-        @NotBlank String host,
+        @DefaultValue("ssh") @NotNull Transport transport,
+        @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String host,
         @DefaultValue("22") @Min(1) @Max(65535) int port,
-        @NotBlank String user,
-        @NotNull Path privateKey,
+        @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String user,
+        Path privateKey,
         Path knownHosts,
         @Pattern(regexp = "SHA256:[A-Za-z0-9+/]{43}=?", message = "must be an OpenSSH SHA256: fingerprint")
                 String hostKeyFingerprint,
@@ -88,6 +96,54 @@ public record ClusterProperties(
         @DefaultValue("5") @Min(1) int submitAttempts,
         @DefaultValue("2s") @NotNull Duration submitRetryBackoff) {
 
+    /** How the gateway reaches a cluster's login node. */
+    public enum Transport {
+        /** Over SSH, with the settings of this record. */
+        SSH,
+        /** The login node is this machine: commands run as the gateway's own user. */
+        LOCAL
+    }
+
+    /** The part of these settings that tells how to reach and use the login node over SSH. */
+    public SshSettings ssh(String propertyPrefix) {
+        return new SshSettings(
+                propertyPrefix,
+                host,
+                port,
+                user,
+                privateKey,
+                knownHosts,
+                hostKeyFingerprint,
+                acceptAnyHostKey,
+                jumpHost == null
+                        ? null
+                        : new SshSettings.JumpHost(
+                                jumpHost.host(),
+                                jumpHost.port(),
+                                jumpHost.user(),
+                                jumpHost.privateKey(),
+                                jumpHost.knownHosts(),
+                                jumpHost.hostKeyFingerprint()),
+                poolSize,
+                channelsPerConnection,
+                connectTimeout,
+                commandTimeout,
+                channelWaitTimeout,
+                keepAlive,
+                minConnectInterval,
+                reconnectBackoff,
+                maxReconnectBackoff,
+                maxCommandOutput.toBytes());
+    }
+
+    /**
+     * How long an sbatch or sstat may run on the cluster before it is killed there: three quarters of
+     * {@code command-timeout}, so that it is dead on the cluster before the gateway abandons the command and retries.
+     */
+    public Duration killOnClusterAfter() {
+        return commandTimeout.multipliedBy(3).dividedBy(4);
+    }
+
     /** A bastion host: how to reach it and how to verify and log in to it. */
     public record JumpHost(
             @NotBlank String host,
@@ -105,12 +161,8 @@ public record ClusterProperties(
      * @throws IllegalStateException naming the first property that is wrong
      */
     void checkConsistency(String prefix) {
-        checkReadable(prefix + ".private-key", privateKey);
-        checkHostKeyVerification(prefix, knownHosts, hostKeyFingerprint, acceptAnyHostKey);
-        if (jumpHost != null) {
-            checkReadable(prefix + ".jump-host.private-key", jumpHost.privateKey());
-            checkHostKeyVerification(
-                    prefix + ".jump-host", jumpHost.knownHosts(), jumpHost.hostKeyFingerprint(), false);
+        if (transport == Transport.SSH) {
+            checkSsh(prefix);
         }
         if (liveUsageInterval.isNegative()) {
             throw new IllegalStateException(
@@ -119,6 +171,30 @@ public record ClusterProperties(
         if (workDir.contains("..")) {
             throw new IllegalStateException(prefix + ".work-dir must not contain '..'");
         }
+    }
+
+    private void checkSsh(String prefix) {
+        for (Map.Entry<String, Object> required : requiredForSsh().entrySet()) {
+            if (required.getValue() == null) {
+                throw new IllegalStateException(prefix + "." + required.getKey() + " must be set (or " + prefix
+                        + ".transport=local, when the gateway runs on the login node)");
+            }
+        }
+        checkReadable(prefix + ".private-key", privateKey);
+        checkHostKeyVerification(prefix, knownHosts, hostKeyFingerprint, acceptAnyHostKey);
+        if (jumpHost != null) {
+            checkReadable(prefix + ".jump-host.private-key", jumpHost.privateKey());
+            checkHostKeyVerification(
+                    prefix + ".jump-host", jumpHost.knownHosts(), jumpHost.hostKeyFingerprint(), false);
+        }
+    }
+
+    private Map<String, Object> requiredForSsh() {
+        Map<String, Object> required = new LinkedHashMap<>();
+        required.put("host", host);
+        required.put("user", user);
+        required.put("private-key", privateKey);
+        return required;
     }
 
     private static void checkHostKeyVerification(

@@ -13,7 +13,9 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The direct (local) scheduler ({@code gateway.execution.*}).
+ * How this instance executes runs ({@code gateway.execution.*}): which instance it is and whether it executes at all,
+ * for local processes and Slurm jobs alike; the local scheduler's slots, directory and limits; and how output is
+ * copied into the log store in both modes. Each cluster's own cadence is in {@code gateway.clusters.<name>.*}.
  *
  * @param enabled whether this instance executes runs (local processes, and Slurm submission and polling); when false
  *     it only accepts and serves them

@@ -2,10 +2,8 @@ package io.slurmgateway.execution;
 
 import io.slurmgateway.launch.JobScript;
 import io.slurmgateway.launch.LauncherRegistry;
-import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.pipes.PipesBootstrap;
-import io.slurmgateway.runs.Run;
-import io.slurmgateway.runs.RunService;
+import io.slurmgateway.runs.ClaimedRun;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,24 +11,21 @@ import org.springframework.stereotype.Component;
  * Dagster Pipes bootstrap variables, which name a file in the run's directory.
  */
 @Component
-class JobScripts {
+public class JobScripts {
 
-    private final RunService runService;
     private final LauncherRegistry launchers;
     private final PipesBootstrap pipes;
 
-    JobScripts(RunService runService, LauncherRegistry launchers, PipesBootstrap pipes) {
-        this.runService = runService;
+    JobScripts(LauncherRegistry launchers, PipesBootstrap pipes) {
         this.launchers = launchers;
         this.pipes = pipes;
     }
 
-    /** Pure apart from reading the stored spec, so it is made again whenever it is needed rather than stored. */
-    JobScript of(Run run, String runDirectory) {
-        RunSpec spec = runService.specOf(run);
+    /** A pure function of the claimed run, so it is made again whenever it is needed rather than stored. */
+    public JobScript of(ClaimedRun run, String runDirectory) {
         return launchers
-                .get(run.getLauncher())
-                .jobScript(run.getId(), spec)
-                .withEnvironment(pipes.environment(run.getId(), spec, runDirectory));
+                .get(run.launcher())
+                .jobScript(run.id(), run.spec())
+                .withEnvironment(pipes.environment(run.id(), run.spec(), runDirectory));
     }
 }

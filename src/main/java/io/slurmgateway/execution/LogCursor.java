@@ -11,31 +11,31 @@ import java.util.UUID;
  * How far a run's stdout and stderr are copied into the log store, and which stream has reached
  * {@code max-log-size}; local and Slurm runs keep one each.
  */
-final class LogCursor {
+public final class LogCursor {
 
     private final UUID runId;
     private final Map<LogStream, Long> copied = new EnumMap<>(LogStream.class);
     private final Set<LogStream> limitReached = EnumSet.noneOf(LogStream.class);
 
-    LogCursor(UUID runId) {
+    public LogCursor(UUID runId) {
         this.runId = runId;
     }
 
-    UUID runId() {
+    public UUID runId() {
         return runId;
     }
 
     /** Where the next read of the stream starts: the number of its bytes already stored. */
-    long offset(LogStream stream) {
+    public long offset(LogStream stream) {
         return copied.getOrDefault(stream, 0L);
     }
 
-    void advance(LogStream stream, long upTo) {
+    public void advance(LogStream stream, long upTo) {
         copied.put(stream, upTo);
     }
 
     /** @return true the first time only */
-    boolean markLimitReached(LogStream stream) {
+    public boolean markLimitReached(LogStream stream) {
         return limitReached.add(stream);
     }
 }

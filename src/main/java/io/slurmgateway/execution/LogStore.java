@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
  * per stream; a LOG event says when a stream reaches it. Used the same way for local processes and Slurm jobs.
  */
 @Component
-class LogStore {
+public class LogStore {
 
     private final RunLogService logs;
     private final RunWorkQueue queue;
@@ -25,7 +25,7 @@ class LogStore {
     }
 
     /** Sets the cursor to what the store already holds, so nothing is stored twice (after a restart, say). */
-    void resume(LogCursor cursor) {
+    public void resume(LogCursor cursor) {
         for (LogStream stream : LogStream.values()) {
             cursor.advance(stream, logs.storedLength(cursor.runId(), stream));
         }
@@ -35,7 +35,7 @@ class LogStore {
      * How many bytes of the stream the next read may ask for, at most {@code readSize}; 0 once the stream has reached
      * {@code max-log-size}, which is noted on the run the first time.
      */
-    int wanted(LogCursor cursor, LogStream stream, int readSize) {
+    public int wanted(LogCursor cursor, LogStream stream, int readSize) {
         long room = maxLogSize - cursor.offset(stream);
         if (room > 0) {
             return (int) Math.min(readSize, room);
@@ -55,7 +55,7 @@ class LogStore {
      * @return false when the store already had them (an earlier append committed although it reported a failure):
      *     the cursor is then set to what the store holds, and the bytes must be read again from there
      */
-    boolean append(LogCursor cursor, LogStream stream, byte[] bytes) {
+    public boolean append(LogCursor cursor, LogStream stream, byte[] bytes) {
         if (bytes.length == 0) {
             return true;
         }

@@ -8,7 +8,7 @@ import java.util.UUID;
  * complete, never more than {@code max-message-size}; a line that grows longer is skipped up to its end, keeping only
  * its beginning for the note that says so.
  */
-final class PipesCursor {
+public final class PipesCursor {
 
     private static final byte[] NOTHING = new byte[0];
 
@@ -19,11 +19,11 @@ final class PipesCursor {
     private long skippedLineStart = -1;
     private byte[] skippedLineHead = NOTHING;
 
-    PipesCursor(UUID runId) {
+    public PipesCursor(UUID runId) {
         this.runId = runId;
     }
 
-    UUID runId() {
+    public UUID runId() {
         return runId;
     }
 
@@ -33,7 +33,7 @@ final class PipesCursor {
     }
 
     /** Where the next read starts. */
-    long readOffset() {
+    public long readOffset() {
         return readOffset;
     }
 

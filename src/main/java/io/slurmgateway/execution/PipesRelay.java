@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * same way for local processes and Slurm jobs; only how the bytes are read differs.
  */
 @Component
-class PipesRelay {
+public class PipesRelay {
 
     private final RunWorkQueue queue;
     private final PipesMessageParser parser;
@@ -39,7 +39,7 @@ class PipesRelay {
     }
 
     /** Sets the cursor to what the run records as relayed. */
-    void resume(PipesCursor cursor) {
+    public void resume(PipesCursor cursor) {
         cursor.resumeAt(queue.relayedPipesOffset(cursor.runId()));
     }
 
@@ -53,7 +53,7 @@ class PipesRelay {
      * @return false when the run had relayed these lines already (a relay whose commit was reported as failed): the
      *     cursor is then reset to what the run records, and the bytes must be read again from there
      */
-    boolean relay(PipesCursor cursor, byte[] fresh, boolean fileComplete) {
+    public boolean relay(PipesCursor cursor, byte[] fresh, boolean fileComplete) {
         int from = 0;
         do {
             int to = Math.min(fresh.length, from + batchSize);

@@ -23,4 +23,12 @@ public interface CommandRunner {
      * host's command timeout.
      */
     CommandResult execute(List<String> argv) throws IOException;
+
+    /** An absolute path for {@code path} on the host; a relative one is taken from the user's home directory. */
+    String absolutePath(String path) throws IOException;
+
+    /** How the link to the host is doing; this machine is always reachable. */
+    default ConnectionStatus status() {
+        return ConnectionStatus.THIS_MACHINE;
+    }
 }

@@ -20,6 +20,9 @@ public record ConnectionStatus(
         int waitingForChannel,
         String lastFailure) {
 
+    /** The status of a host that is this machine: always up, with no connections to count. */
+    public static final ConnectionStatus THIS_MACHINE = new ConnectionStatus(Health.UP, 0, 0, 0, 0, 0, 0, 0, null);
+
     public enum Health {
         UP,
         DOWN,

@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** {@link CommandRunner} on the gateway's own machine. */
@@ -27,8 +27,24 @@ public class LocalCommandRunner implements CommandRunner {
 
     private final Duration commandTimeout;
 
-    public LocalCommandRunner(@Value("${gateway.host.local-command-timeout:60s}") Duration commandTimeout) {
+    /** The runner the gateway's own work uses, bounded by {@code gateway.host.local-command-timeout}. */
+    @Autowired
+    public LocalCommandRunner(HostProperties properties) {
+        this(properties.localCommandTimeout());
+    }
+
+    /** A runner whose commands are killed once they have run for {@code commandTimeout}. */
+    public LocalCommandRunner(Duration commandTimeout) {
         this.commandTimeout = commandTimeout;
+    }
+
+    @Override
+    public String absolutePath(String path) {
+        return Path.of(System.getProperty("user.home"))
+                .resolve(path)
+                .toAbsolutePath()
+                .normalize()
+                .toString();
     }
 
     @Override

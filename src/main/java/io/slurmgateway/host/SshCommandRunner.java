@@ -1,6 +1,5 @@
 package io.slurmgateway.host;
 
-import io.slurmgateway.clusters.ClusterProperties;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,13 +37,19 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
     private final Duration commandTimeout;
     private final long maxOutputBytes;
     private final ExecutorService readers;
+    private final String outputLimitProperty;
 
-    SshCommandRunner(String cluster, ClusterProperties settings, ExecutorService readers) {
+    /**
+     * @param cluster the name of the cluster whose login node this runs on, for messages and logs
+     * @param readers runs the threads that read commands' output; shared, and shut down by its owner
+     */
+    public SshCommandRunner(String cluster, SshSettings settings, ExecutorService readers) {
         this.cluster = cluster;
         this.pool = new SshConnectionPool(cluster, settings);
         this.commandTimeout = settings.commandTimeout();
-        this.maxOutputBytes = settings.maxCommandOutput().toBytes();
+        this.maxOutputBytes = settings.maxCommandOutputBytes();
         this.readers = readers;
+        this.outputLimitProperty = settings.propertyPrefix() + ".max-command-output";
     }
 
     public String cluster() {
@@ -56,6 +61,7 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
         return pool.connectionsOpened();
     }
 
+    @Override
     public ConnectionStatus status() {
         return pool.status();
     }
@@ -66,7 +72,7 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
         return pool.withClient(client -> run(client, argv.get(0), line));
     }
 
-    /** An absolute path for {@code path}; a relative one is taken from the user's home directory. */
+    @Override
     public String absolutePath(String path) throws IOException {
         if (path.startsWith("/")) {
             return path;
@@ -231,8 +237,8 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
         byte[] buffer = new byte[16 * 1024];
         for (int read; (read = in.read(buffer)) > 0; ) {
             if (out.size() + read > maxOutputBytes) {
-                throw new IOException(program + " wrote more than " + maxOutputBytes + " bytes (gateway.clusters."
-                        + cluster + ".max-command-output)");
+                throw new IOException(
+                        program + " wrote more than " + maxOutputBytes + " bytes (" + outputLimitProperty + ")");
             }
             out.write(buffer, 0, read);
         }

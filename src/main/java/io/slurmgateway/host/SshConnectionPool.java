@@ -1,21 +1,13 @@
 package io.slurmgateway.host;
 
-import io.slurmgateway.clusters.ClusterProperties;
-import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import net.schmizz.keepalive.KeepAliveProvider;
-import net.schmizz.keepalive.KeepAliveRunner;
-import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
-import net.schmizz.sshj.common.DisconnectReason;
 import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.transport.TransportException;
-import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
-import net.schmizz.sshj.transport.verification.PromiscuousVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +20,6 @@ import org.slf4j.LoggerFactory;
 final class SshConnectionPool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SshConnectionPool.class);
-    private static final int KEEP_ALIVE_MISSES = 3;
-    private static final NoDelaySocketFactory NO_DELAY = new NoDelaySocketFactory();
 
     /** Work done with a connected client while holding one channel of it. */
     interface ClientWork<T> {
@@ -37,8 +27,8 @@ final class SshConnectionPool implements AutoCloseable {
     }
 
     private final String cluster;
-    private final ClusterProperties settings;
-    private final DefaultConfig config;
+    private final SshSettings settings;
+    private final SshConnector connector;
     private final Semaphore channels;
     private final PooledConnection[] connections;
     private final AtomicLong connectionsOpened = new AtomicLong();
@@ -51,11 +41,10 @@ final class SshConnectionPool implements AutoCloseable {
     private IOException lastFailure;
     private volatile boolean closed;
 
-    SshConnectionPool(String cluster, ClusterProperties settings) {
+    SshConnectionPool(String cluster, SshSettings settings) {
         this.cluster = cluster;
         this.settings = settings;
-        this.config = new DefaultConfig();
-        config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+        this.connector = new SshConnector(cluster, settings);
         this.nextConnectAtNanos = System.nanoTime();
         this.channels = new Semaphore(settings.poolSize() * settings.channelsPerConnection(), true);
         this.connections = new PooledConnection[settings.poolSize()];
@@ -170,21 +159,13 @@ final class SshConnectionPool implements AutoCloseable {
         connection.inUse--;
     }
 
-    /** A connection to the login node, and the one to the jump host it goes through, if any. */
-    private record Connected(SSHClient client, SSHClient jump) {
-        void close() {
-            closeQuietly(client);
-            closeQuietly(jump);
-        }
-    }
-
-    private Connected open() throws IOException {
+    private SshConnector.Connected open() throws IOException {
         if (closed) {
             throw new IOException("the SSH pool of cluster '" + cluster + "' is closed");
         }
         waitForConnectTurn();
         try {
-            Connected connected = connect();
+            SshConnector.Connected connected = connector.connect();
             synchronized (connectGate) {
                 consecutiveFailures = 0;
             }
@@ -239,85 +220,6 @@ final class SshConnectionPool implements AutoCloseable {
         return delay.compareTo(settings.maxReconnectBackoff()) > 0 ? settings.maxReconnectBackoff() : delay;
     }
 
-    private Connected connect() throws IOException {
-        ClusterProperties.JumpHost jump = settings.jumpHost();
-        SSHClient jumpClient = null;
-        SSHClient client = new SSHClient(config);
-        try {
-            client.setConnectTimeout((int) settings.connectTimeout().toMillis());
-            client.setSocketFactory(NO_DELAY);
-            verifyHostKeys(client, settings.knownHosts(), settings.hostKeyFingerprint(), settings.acceptAnyHostKey());
-            if (jump == null) {
-                client.connect(settings.host(), settings.port());
-            } else {
-                jumpClient = new SSHClient(config);
-                jumpClient.setConnectTimeout((int) settings.connectTimeout().toMillis());
-                jumpClient.setSocketFactory(NO_DELAY);
-                verifyHostKeys(jumpClient, jump.knownHosts(), jump.hostKeyFingerprint(), false);
-                jumpClient.connect(jump.host(), jump.port());
-                jumpClient.authPublickey(
-                        jump.user(), jumpClient.loadKeys(jump.privateKey().toString()));
-                client.connectVia(jumpClient.newDirectConnection(settings.host(), settings.port()));
-            }
-            client.authPublickey(
-                    settings.user(), client.loadKeys(settings.privateKey().toString()));
-            // opening a channel or starting a command waits at most as long as a whole command may take
-            client.getConnection().setTimeoutMs((int) settings.commandTimeout().toMillis());
-            KeepAliveRunner keepAlive = (KeepAliveRunner) client.getConnection().getKeepAlive();
-            keepAlive.setKeepAliveInterval(
-                    (int) Math.max(1, settings.keepAlive().toSeconds()));
-            keepAlive.setMaxAliveCount(KEEP_ALIVE_MISSES);
-            log.info(
-                    "connected to cluster '{}' at {}@{}:{}",
-                    cluster,
-                    settings.user(),
-                    settings.host(),
-                    settings.port());
-            return new Connected(client, jumpClient);
-        } catch (TransportException rejected) {
-            closeQuietly(client);
-            closeQuietly(jumpClient);
-            if (rejected.getDisconnectReason() == DisconnectReason.HOST_KEY_NOT_VERIFIABLE) {
-                throw new HostKeyRejectedException(
-                        "refusing to talk to cluster '" + cluster + "': the host key of " + settings.host() + ":"
-                                + settings.port() + " (or its jump host) is not the configured one ("
-                                + rejected.getMessage() + "). If the key was changed on purpose, update "
-                                + "gateway.clusters." + cluster + ".known-hosts or .host-key-fingerprint",
-                        rejected);
-            }
-            throw rejected;
-        } catch (IOException | RuntimeException failed) {
-            closeQuietly(client);
-            closeQuietly(jumpClient);
-            throw failed;
-        }
-    }
-
-    private void verifyHostKeys(SSHClient client, java.nio.file.Path knownHosts, String fingerprint, boolean acceptAny)
-            throws IOException {
-        if (knownHosts != null) {
-            client.addHostKeyVerifier(new OpenSSHKnownHosts(new File(knownHosts.toString())));
-        } else if (fingerprint != null) {
-            client.addHostKeyVerifier(fingerprint);
-        } else if (acceptAny) {
-            log.warn(
-                    "gateway.clusters.{}.accept-any-host-key=true: the host key of {} is NOT verified",
-                    cluster,
-                    settings.host());
-            client.addHostKeyVerifier(new PromiscuousVerifier());
-        }
-    }
-
-    private static void closeQuietly(SSHClient client) {
-        if (client != null) {
-            try {
-                client.close();
-            } catch (IOException | RuntimeException ignored) {
-                // closing a connection that is already broken
-            }
-        }
-    }
-
     /** One slot of the pool: a connection (or none yet) and how many channels use it. */
     private final class PooledConnection {
 
@@ -325,10 +227,10 @@ final class SshConnectionPool implements AutoCloseable {
         private int inUse;
 
         /** Read without this slot's lock, so that choosing a slot never waits for one that is connecting. */
-        private volatile Connected connection;
+        private volatile SshConnector.Connected connection;
 
         boolean isConnected() {
-            Connected current = connection;
+            SshConnector.Connected current = connection;
             return current != null
                     && current.client().isConnected()
                     && current.client().isAuthenticated();

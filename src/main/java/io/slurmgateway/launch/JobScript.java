@@ -16,6 +16,12 @@ public record JobScript(
     /** The file name of the job script inside the run's directory. */
     public static final String SCRIPT_NAME = "job.sh";
 
+    /** The file the job's standard output goes to, inside the run's directory. */
+    public static final String STDOUT_FILE = "stdout.log";
+
+    /** The file the job's standard error goes to, inside the run's directory. */
+    public static final String STDERR_FILE = "stderr.log";
+
     public JobScript {
         arguments = List.copyOf(arguments);
         environment = Map.copyOf(environment);

@@ -1,6 +1,5 @@
 package io.slurmgateway.runs;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** The two output streams of a run, as stored in the gateway's log store. */
@@ -15,9 +14,5 @@ public enum LogStream {
             case "stderr" -> Optional.of(STDERR);
             default -> Optional.empty();
         };
-    }
-
-    public String fileName() {
-        return name().toLowerCase(Locale.ROOT) + ".log";
     }
 }

@@ -1,6 +1,6 @@
 package io.slurmgateway.runs;
 
-import io.slurmgateway.pipes.PipesMessage;
+import io.slurmgateway.launch.RunSpec;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
@@ -9,9 +9,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.AbstractAggregateRoot;
@@ -31,46 +29,35 @@ public class Run extends AbstractAggregateRoot<Run> {
     private String asset;
     private String mode;
     private String cluster;
-    private String launcher;
 
-    /** The {@link io.slurmgateway.launch.RunSpec} as JSON. */
-    private String spec;
+    @Embedded
+    private RunRequest request;
 
     @Enumerated(EnumType.STRING)
     private RunState state;
 
     private String reason;
-    private String slurmJobId;
 
-    /** Slurm's own state and reason for the job, as last polled, e.g. OUT_OF_MEMORY or PENDING (Resources). */
-    private String slurmState;
+    @Embedded
+    private SlurmJob slurmJob;
 
-    private String slurmReason;
     private Integer exitCode;
-    private String idempotencyKey;
-
-    /** SHA-256 of the canonical request, to tell a repeat from a different request under the same key. */
-    private String requestFingerprint;
 
     /** The gateway instance executing the run, for local runs. */
     @Column(name = "owner_id")
     private String owner;
 
-    private Long pid;
-    private Instant processStartedAt;
+    @Embedded
+    private LocalProcess process;
+
     private boolean cancelRequested;
 
     /** How many events the run has, which is the sequence number of its latest one (the first is 1). */
     private long eventCount;
 
-    /** How many bytes of the messages file are relayed as events; null for a run that carries no Pipes context. */
-    private Long pipesOffset;
-
-    @Enumerated(EnumType.STRING)
-    private PipesSession pipesSession;
-
-    /** The exception a {@code closed} message reported: its name and message. */
-    private String pipesException;
+    /** How far its Dagster Pipes messages are relayed; null for a run that carries no Pipes context. */
+    @Embedded
+    private PipesProgress pipes;
 
     /** What the Slurm job used, from accounting; null for local runs and when accounting did not say. */
     @Embedded
@@ -80,10 +67,8 @@ public class Run extends AbstractAggregateRoot<Run> {
     @Embedded
     private LiveUsage liveUsage;
 
-    private Instant createdAt;
-    private Instant submittedAt;
-    private Instant startedAt;
-    private Instant finishedAt;
+    @Embedded
+    private RunTimes times;
 
     /** Null until first stored, which is how Spring Data tells a new run from a known one without a SELECT. */
     @Version
@@ -91,29 +76,18 @@ public class Run extends AbstractAggregateRoot<Run> {
 
     protected Run() {}
 
+    /** A new run of a validated spec (stored as {@code specJson}), ACCEPTED. */
     static Run accept(
-            UUID id,
-            String asset,
-            String mode,
-            String cluster,
-            String launcher,
-            String specJson,
-            String idempotencyKey,
-            String requestFingerprint,
-            boolean relaysPipes,
-            Instant now) {
+            UUID id, RunSpec spec, String specJson, String idempotencyKey, String requestFingerprint, Instant now) {
+        boolean relaysPipes = spec.dagster() != null && spec.dagster().pipesContext() != null;
         Run run = new Run();
         run.id = id;
-        run.asset = asset;
-        run.mode = mode;
-        run.cluster = cluster;
-        run.launcher = launcher;
-        run.spec = specJson;
-        run.idempotencyKey = idempotencyKey;
-        run.requestFingerprint = requestFingerprint;
-        run.createdAt = now;
-        run.pipesOffset = relaysPipes ? 0L : null;
-        run.pipesSession = relaysPipes ? PipesSession.NOT_OPENED : null;
+        run.asset = spec.asset();
+        run.mode = spec.mode();
+        run.cluster = spec.cluster();
+        run.request = new RunRequest(spec.launcher(), specJson, idempotencyKey, requestFingerprint);
+        run.times = RunTimes.acceptedAt(now);
+        run.pipes = relaysPipes ? PipesProgress.notOpened() : null;
         run.state = RunState.ACCEPTED;
         run.registerEvent(new RunStateChanged(
                 id, ++run.eventCount, null, RunState.ACCEPTED, "accepted", now, run.mode, run.cluster));
@@ -139,7 +113,7 @@ public class Run extends AbstractAggregateRoot<Run> {
     }
 
     void recordSubmission(String cluster, String jobId, Instant now) {
-        this.slurmJobId = jobId;
+        this.slurmJob = getSlurmJob().submitted(jobId);
         moveTo(RunState.QUEUED, "submitted to cluster '" + cluster + "' as Slurm job " + jobId, now);
     }
 
@@ -149,15 +123,10 @@ public class Run extends AbstractAggregateRoot<Run> {
      * @param next the run state the Slurm state maps to; null when it maps to none
      */
     void observeSlurm(RunState next, String rawState, String rawReason, String description, Instant now) {
-        this.slurmState = truncate(rawState, 32);
-        this.slurmReason = truncate(rawReason, 255);
+        this.slurmJob = getSlurmJob().seen(rawState, rawReason);
         if (next != null && next != state && !next.isTerminal() && state.canMoveTo(next)) {
             moveTo(next, description, now);
         }
-    }
-
-    private static String truncate(String text, int length) {
-        return text == null || text.length() <= length ? text : text.substring(0, length);
     }
 
     void recordUsage(ResourceUsage usage) {
@@ -167,8 +136,7 @@ public class Run extends AbstractAggregateRoot<Run> {
     }
 
     void recordProcess(long pid, Instant processStartedAt) {
-        this.pid = pid;
-        this.processStartedAt = processStartedAt;
+        this.process = new LocalProcess(pid, processStartedAt);
     }
 
     /**
@@ -184,11 +152,11 @@ public class Run extends AbstractAggregateRoot<Run> {
             return;
         }
         this.exitCode = exitCode;
-        if (pipesSession == PipesSession.OPENED) {
+        if (pipes != null && pipes.session() == PipesSession.OPENED) {
             note("the payload opened Dagster Pipes but never sent 'closed'; the run keeps the job's own outcome", now);
         }
-        if (pipesException != null && outcome == RunState.COMPLETED) {
-            moveTo(RunState.FAILED, "the payload reported an exception over Dagster Pipes: " + pipesException, now);
+        if (pipes != null && pipes.exception() != null && outcome == RunState.COMPLETED) {
+            moveTo(RunState.FAILED, "the payload reported an exception over Dagster Pipes: " + pipes.exception(), now);
         } else {
             moveTo(outcome, reason, now);
         }
@@ -201,27 +169,12 @@ public class Run extends AbstractAggregateRoot<Run> {
      *     (a relay whose commit was reported as failed) or the run carries no Pipes context
      */
     boolean relayPipes(long from, long to, List<RelayedPipesLine> lines, Instant now) {
-        if (pipesOffset == null || pipesOffset != from) {
+        List<PipesLinesRelayed.Event> events =
+                pipes == null ? null : pipes.relay(from, to, lines, () -> ++eventCount, now);
+        if (events == null) {
             return false;
         }
-        List<PipesLinesRelayed.Event> events = new ArrayList<>(lines.size());
-        for (RelayedPipesLine line : lines) {
-            PipesMessage message = line.message();
-            if (message == null) {
-                events.add(new PipesLinesRelayed.Event(++eventCount, RunEventType.LOG, line.problem(), null, now));
-                continue;
-            }
-            events.add(new PipesLinesRelayed.Event(
-                    ++eventCount, RunEventType.PIPES, message.json(), message.knownMethod(), now));
-            if (PipesMessage.OPENED.equals(message.method()) && pipesSession == PipesSession.NOT_OPENED) {
-                pipesSession = PipesSession.OPENED;
-            } else if (PipesMessage.CLOSED.equals(message.method()) && pipesSession != PipesSession.CLOSED) {
-                pipesSession = PipesSession.CLOSED;
-                pipesException = message.exception();
-            }
-        }
         registerEvent(new PipesLinesRelayed(id, events));
-        pipesOffset = to;
         return true;
     }
 
@@ -251,7 +204,9 @@ public class Run extends AbstractAggregateRoot<Run> {
     }
 
     private boolean hasStartedExecuting() {
-        return state == RunState.RUNNING || pid != null || slurmJobId != null;
+        return state == RunState.RUNNING
+                || getProcess().pid() != null
+                || getSlurmJob().jobId() != null;
     }
 
     private void moveTo(RunState next, String reason, Instant now) {
@@ -264,22 +219,11 @@ public class Run extends AbstractAggregateRoot<Run> {
         RunState previous = state;
         state = next;
         this.reason = reason;
-        switch (next) {
-            case QUEUED -> submittedAt = submittedAt == null ? now : submittedAt;
-            case RUNNING -> startedAt = now;
-            case COMPLETED, FAILED, TIMED_OUT, CANCELLED, SUBMIT_FAILED -> finishedAt = now;
-            case ACCEPTED, STAGING -> {}
-        }
+        times = times.after(next, now);
         registerEvent(new RunStateChanged(id, ++eventCount, previous, next, reason, now, mode, cluster));
         if (next.isTerminal()) {
             registerEvent(new RunFinished(
-                    mode,
-                    cluster,
-                    launcher,
-                    next,
-                    submittedAt != null && startedAt != null ? Duration.between(submittedAt, startedAt) : null,
-                    startedAt != null ? Duration.between(startedAt, now) : null,
-                    usage));
+                    mode, cluster, request.launcher(), next, times.queueWait(), times.runTimeUntil(now), usage));
         }
     }
 
@@ -299,12 +243,9 @@ public class Run extends AbstractAggregateRoot<Run> {
         return cluster;
     }
 
-    public String getLauncher() {
-        return launcher;
-    }
-
-    public String getSpec() {
-        return spec;
+    /** What the client asked for. */
+    public RunRequest getRequest() {
+        return request;
     }
 
     public RunState getState() {
@@ -315,41 +256,27 @@ public class Run extends AbstractAggregateRoot<Run> {
         return reason;
     }
 
-    public String getSlurmJobId() {
-        return slurmJobId;
-    }
-
-    public String getSlurmState() {
-        return slurmState;
-    }
-
-    public String getSlurmReason() {
-        return slurmReason;
+    /** The run's Slurm job; {@link SlurmJob#NONE} for a local run and before submission. */
+    public SlurmJob getSlurmJob() {
+        return slurmJob == null ? SlurmJob.NONE : slurmJob;
     }
 
     public Integer getExitCode() {
         return exitCode;
     }
 
-    String getRequestFingerprint() {
-        return requestFingerprint;
-    }
-
-    public Long getPid() {
-        return pid;
-    }
-
-    public Instant getProcessStartedAt() {
-        return processStartedAt;
+    /** The run's process; {@link LocalProcess#NONE} for a Slurm run and before it started. */
+    public LocalProcess getProcess() {
+        return process == null ? LocalProcess.NONE : process;
     }
 
     long getEventCount() {
         return eventCount;
     }
 
-    /** How many bytes of the messages file are relayed; null for a run that carries no Pipes context. */
-    public Long getPipesOffset() {
-        return pipesOffset;
+    /** How far the run's Dagster Pipes messages are relayed; {@link PipesStatus#NONE} without a Pipes context. */
+    public PipesStatus getPipes() {
+        return pipes == null ? PipesStatus.NONE : pipes.status();
     }
 
     public ResourceUsage getUsage() {
@@ -361,31 +288,12 @@ public class Run extends AbstractAggregateRoot<Run> {
         return liveUsage;
     }
 
-    public PipesSession getPipesSession() {
-        return pipesSession;
-    }
-
-    public String getPipesException() {
-        return pipesException;
-    }
-
     public boolean isCancelRequested() {
         return cancelRequested;
     }
 
-    public Instant getCreatedAt() {
-        return createdAt;
-    }
-
-    public Instant getSubmittedAt() {
-        return submittedAt;
-    }
-
-    public Instant getStartedAt() {
-        return startedAt;
-    }
-
-    public Instant getFinishedAt() {
-        return finishedAt;
+    /** When the run reached each stage of its life. */
+    public RunTimes getTimes() {
+        return times;
     }
 }

@@ -10,7 +10,7 @@ import org.springframework.data.jpa.repository.Query;
 
 interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecutor<Run> {
 
-    Optional<Run> findByIdempotencyKey(String idempotencyKey);
+    Optional<Run> findByRequestIdempotencyKey(String idempotencyKey);
 
     /** Locks the oldest runs in a state; rows another worker holds are skipped, so each run is claimed once. */
     @Query(
@@ -66,7 +66,7 @@ interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecut
         java.time.Instant getOldest();
     }
 
-    @Query("select r.state as state, r.mode as mode, r.cluster as cluster, min(r.createdAt) as oldest from Run r"
+    @Query("select r.state as state, r.mode as mode, r.cluster as cluster, min(r.times.createdAt) as oldest from Run r"
             + " where r.state in :states group by r.state, r.mode, r.cluster")
     List<OldestRun> oldestByStateModeAndCluster(Collection<RunState> states);
 

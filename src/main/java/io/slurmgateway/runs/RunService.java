@@ -4,11 +4,7 @@ import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.launch.SpecViolation;
 import io.slurmgateway.pipes.PipesMessage;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,8 +18,6 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /** What clients do with runs: accept, look up, list, cancel, read their history. */
 @Service
@@ -37,7 +31,7 @@ public class RunService {
     private final RunEventRepository events;
     private final RunSpecValidator validator;
     private final RunsProperties properties;
-    private final JsonMapper json;
+    private final RunSpecJson json;
     private final Clock clock;
     private final TransactionTemplate transaction;
     private final ConflictRetry retry;
@@ -48,7 +42,7 @@ public class RunService {
             RunEventRepository events,
             RunSpecValidator validator,
             RunsProperties properties,
-            JsonMapper json,
+            RunSpecJson json,
             Clock clock,
             PlatformTransactionManager transactionManager,
             ConflictRetry retry,
@@ -81,24 +75,14 @@ public class RunService {
         if (!violations.isEmpty()) {
             throw new InvalidRunSpecException(violations);
         }
-        String fingerprint = fingerprint(spec);
+        String fingerprint = json.fingerprint(spec);
         if (idempotencyKey != null) {
-            Optional<Run> earlier = runs.findByIdempotencyKey(idempotencyKey);
+            Optional<Run> earlier = runs.findByRequestIdempotencyKey(idempotencyKey);
             if (earlier.isPresent()) {
                 return repeatOf(earlier.get(), spec, fingerprint);
             }
         }
-        Run run = Run.accept(
-                UUID.randomUUID(),
-                spec.asset(),
-                spec.mode(),
-                spec.cluster(),
-                spec.launcher(),
-                json.writeValueAsString(spec),
-                idempotencyKey,
-                fingerprint,
-                spec.dagster() != null && spec.dagster().pipesContext() != null,
-                clock.instant());
+        Run run = Run.accept(UUID.randomUUID(), spec, json.write(spec), idempotencyKey, fingerprint, clock.instant());
         try {
             return new Created(transaction.execute(status -> runs.saveAndFlush(run)), spec, true);
         } catch (DataIntegrityViolationException raced) {
@@ -106,7 +90,7 @@ public class RunService {
                 throw raced;
             }
             // another request with the same key committed between our look-up and our insert
-            return runs.findByIdempotencyKey(idempotencyKey)
+            return runs.findByRequestIdempotencyKey(idempotencyKey)
                     .map(winner -> repeatOf(winner, spec, fingerprint))
                     .orElseThrow(() -> raced);
         }
@@ -114,7 +98,7 @@ public class RunService {
 
     /** The same fingerprint means the same spec, so the caller's spec describes the earlier run too. */
     private static Created repeatOf(Run earlier, RunSpec spec, String fingerprint) {
-        if (!earlier.getRequestFingerprint().equals(fingerprint)) {
+        if (!earlier.getRequest().fingerprint().equals(fingerprint)) {
             throw new IdempotencyConflictException(earlier.getId());
         }
         return new Created(earlier, spec, false);
@@ -126,7 +110,7 @@ public class RunService {
 
     /** The spec a run was accepted with. */
     public RunSpec specOf(Run run) {
-        return json.readValue(run.getSpec(), RunSpec.class);
+        return json.read(run.getRequest().spec());
     }
 
     /** Runs matching the filter, newest first. */
@@ -207,17 +191,5 @@ public class RunService {
             count++;
         }
         return count;
-    }
-
-    private String fingerprint(RunSpec spec) {
-        byte[] canonical = json.writer()
-                .with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .writeValueAsString(spec)
-                .getBytes(StandardCharsets.UTF_8);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every JVM provides SHA-256", impossible);
-        }
     }
 }

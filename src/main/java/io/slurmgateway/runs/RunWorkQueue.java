@@ -28,14 +28,17 @@ public class RunWorkQueue {
     private final TransactionTemplate transaction;
     private final ConflictRetry retry;
     private final LiveUsageStore liveUsage;
+    private final RunSpecJson json;
 
     RunWorkQueue(
             RunRepository runs,
             Clock clock,
             PlatformTransactionManager transactionManager,
             ConflictRetry retry,
-            LiveUsageStore liveUsage) {
+            LiveUsageStore liveUsage,
+            RunSpecJson json) {
         this.runs = runs;
+        this.json = json;
         this.clock = clock;
         this.transaction = new TransactionTemplate(transactionManager);
         this.retry = retry;
@@ -54,11 +57,11 @@ public class RunWorkQueue {
 
     /** Moves up to {@code limit} of the oldest accepted runs of a mode to STAGING, owned by {@code owner}. */
     @Transactional
-    public List<Run> claimForStaging(String mode, String owner, int limit) {
+    public List<ClaimedRun> claimForStaging(String mode, String owner, int limit) {
         List<Run> claimed = runs.lockOldest(RunState.ACCEPTED.name(), mode, limit);
         Instant now = clock.instant();
         claimed.forEach(run -> run.startStaging(owner, now));
-        return runs.saveAllAndFlush(claimed);
+        return claimed(runs.saveAllAndFlush(claimed));
     }
 
     /**
@@ -66,23 +69,23 @@ public class RunWorkQueue {
      * on the disk of the instance that staged it, so only that instance can start it.
      */
     @Transactional
-    public List<Run> claimForStart(String mode, String owner, int limit) {
+    public List<ClaimedRun> claimForStart(String mode, String owner, int limit) {
         if (limit <= 0) {
             return List.of();
         }
         List<Run> claimed = runs.lockOldestOwned(RunState.QUEUED.name(), mode, owner, limit);
         Instant now = clock.instant();
         claimed.forEach(run -> run.markStarting(owner, now));
-        return runs.saveAllAndFlush(claimed);
+        return claimed(runs.saveAllAndFlush(claimed));
     }
 
     /** Moves up to {@code limit} of the oldest accepted Slurm runs of a cluster to STAGING, owned by {@code owner}. */
     @Transactional
-    public List<Run> claimForSubmission(String cluster, String owner, int limit) {
+    public List<ClaimedRun> claimForSubmission(String cluster, String owner, int limit) {
         List<Run> claimed = runs.lockOldestAcceptedOnCluster(cluster, limit);
         Instant now = clock.instant();
         claimed.forEach(run -> run.startStaging(owner, now));
-        return runs.saveAllAndFlush(claimed);
+        return claimed(runs.saveAllAndFlush(claimed));
     }
 
     /**
@@ -97,14 +100,17 @@ public class RunWorkQueue {
             if (run.getState() == RunState.STAGING) {
                 run.recordSubmission(cluster, jobId, clock.instant());
             }
-            return run.getState().isTerminal() ? Optional.<String>empty() : Optional.ofNullable(run.getSlurmJobId());
+            return run.getState().isTerminal()
+                    ? Optional.<String>empty()
+                    : Optional.ofNullable(run.getSlurmJob().jobId());
         });
     }
 
     /** The Slurm job a run has recorded, while the run has not ended. */
     @Transactional(readOnly = true)
     public Optional<String> followedJob(UUID id) {
-        return runs.findById(id).filter(run -> !run.getState().isTerminal()).map(Run::getSlurmJobId);
+        return runs.findById(id).filter(run -> !run.getState().isTerminal()).map(run -> run.getSlurmJob()
+                .jobId());
     }
 
     /** Records what Slurm says about a run's job, and moves the run between QUEUED and RUNNING accordingly. */
@@ -147,8 +153,8 @@ public class RunWorkQueue {
 
     /** Slurm runs of a cluster that {@code owner} submitted or was submitting, in the given states. */
     @Transactional(readOnly = true)
-    public List<Run> ownedOnCluster(String owner, String cluster, Collection<RunState> states) {
-        return runs.findByOwnerAndModeAndClusterAndStateIn(owner, RunMode.SLURM, cluster, states);
+    public List<ClaimedRun> ownedOnCluster(String owner, String cluster, Collection<RunState> states) {
+        return claimed(runs.findByOwnerAndModeAndClusterAndStateIn(owner, RunMode.SLURM, cluster, states));
     }
 
     /**
@@ -219,20 +225,39 @@ public class RunWorkQueue {
     public long relayedPipesOffset(UUID id) {
         Long offset = runs.findById(id)
                 .orElseThrow(() -> new RunNotFoundException(id))
-                .getPipesOffset();
+                .getPipes()
+                .offset();
         return offset == null ? 0 : offset;
     }
 
     /** Runs of a mode that {@code owner} was executing in the given states, for recovery after a restart. */
     @Transactional(readOnly = true)
-    public List<Run> ownedBy(String owner, String mode, Collection<RunState> states) {
-        return runs.findByOwnerAndModeAndStateIn(owner, mode, states);
+    public List<ClaimedRun> ownedBy(String owner, String mode, Collection<RunState> states) {
+        return claimed(runs.findByOwnerAndModeAndStateIn(owner, mode, states));
     }
 
     /** Which of the given runs a client asked to cancel. */
     @Transactional(readOnly = true)
     public Set<UUID> cancelRequested(Collection<UUID> ids) {
         return ids.isEmpty() ? Set.of() : Set.copyOf(runs.findCancelRequested(ids));
+    }
+
+    /** Immutable copies for workers, each spec parsed once here. */
+    private List<ClaimedRun> claimed(List<Run> stored) {
+        return stored.stream()
+                .map(run -> new ClaimedRun(
+                        run.getId(),
+                        run.getState(),
+                        run.getCluster(),
+                        run.getRequest().launcher(),
+                        json.read(run.getRequest().spec()),
+                        run.getPipes().offset() != null,
+                        run.getSlurmJob().jobId(),
+                        run.getProcess().pid(),
+                        run.getProcess().startedAt(),
+                        run.getTimes().startedAt(),
+                        run.isCancelRequested()))
+                .toList();
     }
 
     private <T> T update(UUID id, java.util.function.Function<Run, T> change) {

@@ -1,7 +1,5 @@
 package io.slurmgateway.slurm;
 
-import io.slurmgateway.runs.ResourceUsage;
-
 /**
  * A job as sacct records it: the job line's state and exit code, and its batch step's, which is where the workload's
  * own exit status is (the job line of a cancelled job says {@code 0:0}, its batch step {@code 0:15}); and what it used.
@@ -13,7 +11,7 @@ public record AccountingRecord(
         String reason,
         String batchState,
         SlurmExitCode batchExit,
-        ResourceUsage usage) {
+        JobUsage usage) {
 
     /**
      * The workload's exit code: its batch step's, else the job line's; null for a job cancelled before its batch step
@@ -36,19 +34,6 @@ public record AccountingRecord(
             return this;
         }
         return new AccountingRecord(
-                jobId,
-                state,
-                exitCode,
-                reason,
-                batchState,
-                batchExit,
-                new ResourceUsage(
-                        usage.elapsedSeconds(),
-                        usage.cpuSeconds(),
-                        stepMaxRss,
-                        usage.allocCpus(),
-                        usage.allocNodes(),
-                        usage.requestedMemory(),
-                        usage.gpus()));
+                jobId, state, exitCode, reason, batchState, batchExit, usage.withMaxRssBytes(stepMaxRss));
     }
 }

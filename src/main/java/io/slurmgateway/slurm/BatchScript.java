@@ -3,7 +3,6 @@ package io.slurmgateway.slurm;
 import io.slurmgateway.host.ShellQuoting;
 import io.slurmgateway.launch.JobScript;
 import io.slurmgateway.launch.RunSpec;
-import io.slurmgateway.runs.LogStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +49,8 @@ public final class BatchScript {
         lines.add("#!/bin/bash");
         lines.add("#SBATCH --job-name=" + jobName(runId));
         lines.add("#SBATCH --chdir=" + runDirectory);
-        lines.add("#SBATCH --output=" + runDirectory + "/" + LogStream.STDOUT.fileName());
-        lines.add("#SBATCH --error=" + runDirectory + "/" + LogStream.STDERR.fileName());
+        lines.add("#SBATCH --output=" + runDirectory + "/" + JobScript.STDOUT_FILE);
+        lines.add("#SBATCH --error=" + runDirectory + "/" + JobScript.STDERR_FILE);
         resourceLines(resources, lines);
         lines.add("# Written by Slurm Gateway for run " + runId + ". Values below are single-quoted data.");
         for (Map.Entry<String, String> variable : new java.util.TreeMap<>(job.environment()).entrySet()) {

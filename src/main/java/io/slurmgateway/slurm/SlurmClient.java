@@ -3,9 +3,7 @@ package io.slurmgateway.slurm;
 import io.slurmgateway.host.CommandResult;
 import io.slurmgateway.host.CommandRunner;
 import io.slurmgateway.host.FileToWrite;
-import io.slurmgateway.runs.LiveUsage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,35 +34,12 @@ public class SlurmClient {
     /** {@code timeout --signal=KILL} exits 128 + 9 when it had to kill the command. */
     private static final int TIMEOUT_KILLED = 137;
 
-    /** Well below the 128 KiB Linux allows one argument, which is what a whole remote command line is to sh -c. */
-    static final int MAX_LISTED_ARGUMENT = 96 * 1024;
-
     /** What sacct reports per job and step; Reason is last, since free text could hold the field separator. */
     static final String ACCOUNTING_FORMAT =
             "JobID,State,ExitCode,Elapsed,TotalCPU,MaxRSS,AllocCPUS,AllocNodes,ReqMem,AllocTRES,Reason";
 
     /** What sstat reports per running step: the peak and (in TRESUsageInTot) the current memory and CPU time. */
     static final String LIVE_USAGE_FORMAT = "JobID,MaxRSS,TRESUsageInTot";
-
-    /**
-     * Reads from each file given as {@code path offset max} triples: prints the number of bytes read (or -1 for a
-     * missing file) on a line, then the bytes. The bytes go through a temporary file so that the count printed is
-     * exactly what follows, even when the file changes while it is read.
-     */
-    private static final String READ_SCRIPT = String.join(
-            "\n",
-            "chunk=$(mktemp) || exit 1",
-            "trap 'rm -f \"$chunk\"' EXIT",
-            "while [ $# -ge 3 ]; do",
-            "  if [ -f \"$1\" ]; then",
-            "    tail -c +$(($2 + 1)) -- \"$1\" 2>/dev/null | head -c \"$3\" > \"$chunk\"",
-            "    wc -c < \"$chunk\"",
-            "    cat \"$chunk\"",
-            "  else",
-            "    echo -1",
-            "  fi",
-            "  shift 3",
-            "done");
 
     private final String cluster;
     private final CommandRunner host;
@@ -135,10 +110,9 @@ public class SlurmClient {
 
     /** The jobs squeue knows among {@code jobIds}, finished ones included while slurmctld keeps them. */
     public Map<String, QueueEntry> queue(Collection<String> jobIds) throws IOException {
-        String idList = String.join(",", jobIds);
         // a remote command line is one argument of sh -c, which Linux caps at 128 KiB: past that, ask for all of the
         // user's jobs (a constant-size command) and keep ours
-        String selection = idList.length() <= MAX_LISTED_ARGUMENT ? "--jobs=" + idList : "--me";
+        String selection = JobIdLists.fitInOne(jobIds) ? "--jobs=" + String.join(",", jobIds) : "--me";
         CommandResult result =
                 run("poll", List.of("squeue", "--noheader", "--states=all", selection, "--format=" + QUEUE_FORMAT));
         if (!result.succeeded()) {
@@ -162,7 +136,7 @@ public class SlurmClient {
      */
     public Map<String, AccountingRecord> accounting(Collection<String> jobIds) throws IOException {
         Map<String, AccountingRecord> records = new LinkedHashMap<>();
-        for (List<String> batch : listable(jobIds)) {
+        for (List<String> batch : JobIdLists.batches(jobIds)) {
             CommandResult result = run(
                     "poll",
                     List.of(
@@ -188,10 +162,10 @@ public class SlurmClient {
      * a command line), each killed on the cluster if it runs longer than {@code limit}; a job with no running step
      * (pending, or just ended) is absent.
      */
-    public Map<String, LiveUsage> liveUsage(Collection<String> jobIds, Instant sampledAt, Duration limit)
+    public Map<String, LiveSample> liveUsage(Collection<String> jobIds, Instant sampledAt, Duration limit)
             throws IOException {
-        Map<String, LiveUsage> samples = new LinkedHashMap<>();
-        for (List<String> batch : listable(jobIds)) {
+        Map<String, LiveSample> samples = new LinkedHashMap<>();
+        for (List<String> batch : JobIdLists.batches(jobIds)) {
             CommandResult result = runKilledPast(
                     "usage",
                     limit,
@@ -218,7 +192,7 @@ public class SlurmClient {
 
     /** Asks Slurm to cancel jobs; the outcome shows in their state later (scancel's exit status says little). */
     public void cancel(Collection<String> jobIds) throws IOException {
-        for (List<String> batch : listable(jobIds)) {
+        for (List<String> batch : JobIdLists.batches(jobIds)) {
             List<String> command = new ArrayList<>(List.of("scancel"));
             command.addAll(batch);
             CommandResult result = run("cancel", command);
@@ -226,26 +200,6 @@ public class SlurmClient {
                 throw new IOException("scancel failed on cluster '" + cluster + "': " + result.stderrText());
             }
         }
-    }
-
-    /** Job ids in batches whose listing stays under {@link #MAX_LISTED_ARGUMENT}. */
-    private static List<List<String>> listable(Collection<String> jobIds) {
-        List<List<String>> batches = new ArrayList<>();
-        List<String> batch = new ArrayList<>();
-        int length = 0;
-        for (String jobId : jobIds) {
-            if (!batch.isEmpty() && length + jobId.length() + 1 > MAX_LISTED_ARGUMENT) {
-                batches.add(batch);
-                batch = new ArrayList<>();
-                length = 0;
-            }
-            batch.add(jobId);
-            length += jobId.length() + 1;
-        }
-        if (!batch.isEmpty()) {
-            batches.add(batch);
-        }
-        return batches;
     }
 
     /** The cluster's partitions as sinfo lists them, the default one first. */
@@ -272,60 +226,14 @@ public class SlurmClient {
      */
     public List<LogRead.Result> read(List<LogRead> reads) throws IOException {
         List<LogRead.Result> results = new ArrayList<>(reads.size());
-        int from = 0;
-        while (from < reads.size()) {
-            List<String> command = new ArrayList<>(List.of("bash", "-c", READ_SCRIPT, "gateway-log-read"));
-            int length = READ_SCRIPT.length();
-            int to = from;
-            while (to < reads.size() && (to == from || length < MAX_LISTED_ARGUMENT)) {
-                LogRead read = reads.get(to++);
-                command.add(read.path());
-                command.add(String.valueOf(read.offset()));
-                command.add(String.valueOf(read.maxBytes()));
-                length += read.path().length() + 48; // quotes, spaces and the two numbers
-            }
-            CommandResult result = run("logs", command);
+        for (List<LogRead> batch : RemoteFileReads.batches(reads)) {
+            CommandResult result = run("logs", RemoteFileReads.command(batch));
             if (!result.succeeded()) {
                 throw new IOException("reading job output failed on cluster '" + cluster + "': " + result.stderrText());
             }
-            results.addAll(framedChunks(reads.subList(from, to), result.stdout()));
-            from = to;
+            results.addAll(RemoteFileReads.results(batch, result.stdout()));
         }
         return results;
-    }
-
-    private static List<LogRead.Result> framedChunks(List<LogRead> reads, byte[] output) throws IOException {
-        List<LogRead.Result> results = new ArrayList<>(reads.size());
-        int position = 0;
-        for (LogRead read : reads) {
-            int newline = indexOf(output, (byte) '\n', position);
-            if (newline < 0) {
-                throw new IOException("truncated output while reading " + read.path());
-            }
-            long length =
-                    Long.parseLong(new String(output, position, newline - position, StandardCharsets.US_ASCII).strip());
-            position = newline + 1;
-            if (length < 0) {
-                results.add(new LogRead.Result(read, new byte[0], true));
-                continue;
-            }
-            if (position + length > output.length) {
-                throw new IOException("truncated output while reading " + read.path());
-            }
-            byte[] bytes = java.util.Arrays.copyOfRange(output, position, position + (int) length);
-            position += (int) length;
-            results.add(new LogRead.Result(read, bytes, false));
-        }
-        return results;
-    }
-
-    private static int indexOf(byte[] bytes, byte wanted, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == wanted) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** The last line of a lookup; a failed lookup is an error, never "no such job", or a job could be submitted twice. */

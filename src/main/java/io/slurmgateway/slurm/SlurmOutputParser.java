@@ -1,7 +1,5 @@
 package io.slurmgateway.slurm;
 
-import io.slurmgateway.runs.LiveUsage;
-import io.slurmgateway.runs.ResourceUsage;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -93,8 +91,8 @@ final class SlurmOutputParser {
         return jobs;
     }
 
-    private static ResourceUsage usage(String[] fields) {
-        return new ResourceUsage(
+    private static JobUsage usage(String[] fields) {
+        return new JobUsage(
                 seconds(fields[3]) == null ? null : Math.round(seconds(fields[3])),
                 seconds(fields[4]),
                 bytes(fields[5]),
@@ -109,8 +107,8 @@ final class SlurmOutputParser {
      * current memory and CPU time summed over the job's running steps (each already summed over its tasks), and the
      * largest peak of any one task.
      */
-    static Map<String, LiveUsage> liveUsage(String stdout, Instant sampledAt) {
-        Map<String, LiveUsage> jobs = new LinkedHashMap<>();
+    static Map<String, LiveSample> liveUsage(String stdout, Instant sampledAt) {
+        Map<String, LiveSample> jobs = new LinkedHashMap<>();
         for (String line : stdout.split("\n")) {
             String[] fields = line.strip().split("\\|", -1);
             Matcher step = STEP_ID.matcher(fields[0]);
@@ -118,7 +116,7 @@ final class SlurmOutputParser {
                 continue;
             }
             Map<String, String> now = tres(fields[2]);
-            LiveUsage sample = new LiveUsage(
+            LiveSample sample = new LiveSample(
                     sampledAt,
                     bytes(now.getOrDefault("mem", "")),
                     bytes(fields[1]),
@@ -134,8 +132,8 @@ final class SlurmOutputParser {
     private static final Pattern STEP_ID = Pattern.compile("(\\d+)(?:\\+\\d+)?\\.[A-Za-z0-9_]+");
 
     /** Two steps of one job: their current memory and CPU time add up, and the larger peak counts. */
-    private static LiveUsage combine(LiveUsage one, LiveUsage other) {
-        return new LiveUsage(
+    private static LiveSample combine(LiveSample one, LiveSample other) {
+        return new LiveSample(
                 one.sampledAt(),
                 either(one.rssBytes(), other.rssBytes(), Long::sum),
                 either(one.maxRssBytes(), other.maxRssBytes(), Math::max),

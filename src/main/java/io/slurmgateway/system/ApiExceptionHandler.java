@@ -1,16 +1,11 @@
 package io.slurmgateway.system;
 
-import io.slurmgateway.runs.IdempotencyConflictException;
-import io.slurmgateway.runs.IllegalRunTransitionException;
-import io.slurmgateway.runs.InvalidRunSpecException;
-import io.slurmgateway.runs.RunNotCancellableException;
-import io.slurmgateway.runs.RunNotFoundException;
+import io.slurmgateway.system.Problems.FieldError;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -32,75 +27,26 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Turns every error into an RFC 9457 problem with a stable {@code type}. Input problems name each offending field in
- * {@code errors}; server faults reveal nothing of their cause to the client.
+ * Turns every error that no module's own handler (such as the runs API's) answered into an RFC 9457 problem with a
+ * stable {@code type}: unreadable bodies, wrong parameter types, oversized bodies, too many streams, and server
+ * faults, which reveal nothing of their cause to the client. Input problems name each offending field in
+ * {@code errors}.
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-    static final URI INVALID_REQUEST = problemType("invalid-request");
-    static final URI RUN_NOT_FOUND = problemType("run-not-found");
-    static final URI IDEMPOTENCY_CONFLICT = problemType("idempotency-conflict");
-    static final URI RUN_ALREADY_ENDED = problemType("run-already-ended");
-    static final URI REQUEST_TOO_LARGE = problemType("request-too-large");
-    static final URI INTERNAL_ERROR = problemType("internal-error");
-    static final URI TOO_MANY_STREAMS = problemType("too-many-streams");
+    private static final URI REQUEST_TOO_LARGE = Problems.type("request-too-large");
+    private static final URI INTERNAL_ERROR = Problems.type("internal-error");
+    private static final URI TOO_MANY_STREAMS = Problems.type("too-many-streams");
     private static final String RETRY_STREAMS_AFTER_SECONDS = "5";
-
-    private static URI problemType(String name) {
-        return URI.create("urn:slurm-gateway:problem:" + name);
-    }
-
-    /** One field that broke a rule; {@code field} is a dotted path into the request, or a parameter's name. */
-    record FieldError(String field, String message) {}
-
-    @ExceptionHandler
-    ResponseEntity<Object> invalidSpec(InvalidRunSpecException invalid) {
-        return invalidRequest(
-                "The run request has " + invalid.violations().size() + " invalid field(s).",
-                invalid.violations().stream()
-                        .map(violation -> new FieldError(violation.field(), violation.message()))
-                        .collect(Collectors.toList()));
-    }
 
     @ExceptionHandler
     ResponseEntity<Object> invalidParameter(InvalidParameterException invalid) {
         return invalidRequest(
                 "Invalid " + invalid.parameter() + ": " + invalid.getMessage(),
                 List.of(new FieldError(invalid.parameter(), invalid.getMessage())));
-    }
-
-    @ExceptionHandler
-    ResponseEntity<Object> notFound(RunNotFoundException missing) {
-        return problem(HttpStatus.NOT_FOUND, RUN_NOT_FOUND, "Run not found", missing.getMessage(), Map.of());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<Object> idempotencyConflict(IdempotencyConflictException conflict) {
-        return problem(
-                HttpStatus.CONFLICT,
-                IDEMPOTENCY_CONFLICT,
-                "Idempotency-Key reused with a different request",
-                conflict.getMessage(),
-                Map.of("runId", conflict.existingRunId()));
-    }
-
-    @ExceptionHandler
-    ResponseEntity<Object> alreadyEnded(RunNotCancellableException ended) {
-        return problem(
-                HttpStatus.CONFLICT,
-                RUN_ALREADY_ENDED,
-                "Run already ended",
-                ended.getMessage(),
-                Map.of("state", ended.state()));
-    }
-
-    @ExceptionHandler
-    ResponseEntity<Object> illegalTransition(IllegalRunTransitionException illegal) {
-        return problem(
-                HttpStatus.CONFLICT, RUN_ALREADY_ENDED, "Run cannot change state", illegal.getMessage(), Map.of());
     }
 
     @ExceptionHandler
@@ -176,7 +122,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         if (body instanceof ProblemDetail problem
                 && (problem.getType() == null || problem.getType().equals(URI.create("about:blank")))) {
-            problem.setType(problemType(HttpStatus.valueOf(statusCode.value())
+            problem.setType(Problems.type(HttpStatus.valueOf(statusCode.value())
                     .name()
                     .toLowerCase(Locale.ROOT)
                     .replace('_', '-')));
@@ -188,18 +134,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<Object> invalidRequest(String detail, List<FieldError> errors) {
-        return problem(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "Invalid request", detail, Map.of("errors", errors));
+        return Problems.invalidRequest(detail, errors);
     }
 
     private static ResponseEntity<Object> problem(
             HttpStatus status, URI type, String title, String detail, Map<String, Object> properties) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(type);
-        problem.setTitle(title);
-        properties.forEach(problem::setProperty);
-        return ResponseEntity.status(status)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
+        return Problems.response(status, type, title, detail, properties);
     }
 
     private static Throwable causeOfType(Throwable failure, Class<? extends Throwable> type) {

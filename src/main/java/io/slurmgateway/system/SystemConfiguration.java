@@ -18,8 +18,9 @@ import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 
+/** The beans every module shares: the clock, the strict JSON reading of requests, and the API document's frame. */
 @Configuration(proxyBeanMethods = false)
-class SystemConfiguration {
+public class SystemConfiguration {
 
     /** Ticks in microseconds, the precision both H2 and PostgreSQL store, so a run reads back as it was written. */
     @Bean

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.slurmgateway.SlurmGatewayApplication;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class ClusterConfigurationTest {
     @Test
     void clusterNamesAreRestricted() throws Exception {
         ClusterProperties cluster = bind(base());
-        assertThatThrownBy(() -> new ClustersProperties(Map.of("Bad Name", cluster)))
+        assertThatThrownBy(() -> new ClustersProperties(Map.of("Bad Name", cluster), Duration.ofSeconds(30)))
                 .hasMessageContaining("gateway.clusters.Bad Name: cluster names must match");
     }
 
@@ -108,6 +109,6 @@ class ClusterConfigurationTest {
     }
 
     private static ClustersProperties clusters(Map<String, String> settings) {
-        return new ClustersProperties(Map.of("rig", bind(settings)));
+        return new ClustersProperties(Map.of("rig", bind(settings)), Duration.ofSeconds(30));
     }
 }

@@ -309,7 +309,7 @@ class SshCommandRunnerTest {
         ClusterProperties cluster = new Binder(new MapConfigurationPropertySource(settings))
                 .bind("c", ClusterProperties.class)
                 .get();
-        SshCommandRunner runner = new SshCommandRunner("test", cluster, readers);
+        SshCommandRunner runner = new SshCommandRunner("test", cluster.ssh("gateway.clusters.test"), readers);
         toClose.add(runner);
         return runner;
     }

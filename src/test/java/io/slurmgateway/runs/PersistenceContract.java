@@ -91,7 +91,7 @@ abstract class PersistenceContract {
 
         assertThat(runs.findById(run.getId())).hasValueSatisfying(stored -> {
             assertThat(stored.getState()).isEqualTo(RunState.ACCEPTED);
-            assertThat(stored.getCreatedAt()).isEqualTo(run.getCreatedAt());
+            assertThat(stored.getTimes().createdAt()).isEqualTo(run.getTimes().createdAt());
         });
         List<RunEvent> history = events.findByRunIdAndSeqGreaterThanOrderByRunIdAscSeqAsc(run.getId(), 0, Limit.of(10));
         assertThat(history).extracting(RunEvent::getSeq).containsExactly(1L);
@@ -285,8 +285,7 @@ abstract class PersistenceContract {
     @Test
     void idempotencyKeysAreUnique() {
         runService.create(spec("demo/key"), "key-1");
-        Run duplicate = Run.accept(
-                UUID.randomUUID(), "demo/key", "local", null, "bash", "{}", "key-1", "other", false, Instant.now());
+        Run duplicate = Run.accept(UUID.randomUUID(), spec("demo/key"), "{}", "key-1", "other", Instant.now());
 
         assertThatThrownBy(() -> runs.saveAndFlush(duplicate)).isInstanceOf(DataIntegrityViolationException.class);
     }
@@ -335,8 +334,8 @@ abstract class PersistenceContract {
         return true;
     }
 
-    private static Set<UUID> ids(List<Run> claimed) {
-        return claimed.stream().map(Run::getId).collect(Collectors.toSet());
+    private static Set<UUID> ids(List<ClaimedRun> claimed) {
+        return claimed.stream().map(ClaimedRun::id).collect(Collectors.toSet());
     }
 
     private static void await(Future<?> elsewhere) {

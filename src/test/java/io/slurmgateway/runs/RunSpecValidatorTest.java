@@ -2,6 +2,7 @@ package io.slurmgateway.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.clusters.ClustersProperties;
@@ -10,6 +11,7 @@ import io.slurmgateway.launch.Launcher;
 import io.slurmgateway.launch.LauncherRegistry;
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.launch.SpecViolation;
+import io.slurmgateway.slurm.SlurmMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -98,7 +100,9 @@ class RunSpecValidatorTest {
         return new RunSpecValidator(
                 new LauncherRegistry(List.of(new AcceptingLauncher())),
                 properties,
-                new ClusterRegistry(new ClustersProperties(clusters)),
+                new ClusterRegistry(
+                        new ClustersProperties(clusters, java.time.Duration.ofSeconds(30)),
+                        new SlurmMetrics(new SimpleMeterRegistry())),
                 JsonMapper.builder().build());
     }
 

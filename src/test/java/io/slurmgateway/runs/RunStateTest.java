@@ -12,6 +12,7 @@ import static io.slurmgateway.runs.RunState.TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.pipes.PipesMessage;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -126,12 +127,12 @@ class RunStateTest {
         assertThat(run.relayPipes(5, 10, lines, Instant.EPOCH)).isFalse();
         assertThat(run.relayPipes(0, 10, lines, Instant.EPOCH)).isTrue();
         assertThat(run.relayPipes(0, 10, lines, Instant.EPOCH)).isFalse();
-        assertThat(run.getPipesOffset()).isEqualTo(10);
+        assertThat(run.getPipes().offset()).isEqualTo(10);
         assertThat(acceptedRun().relayPipes(0, 10, lines, Instant.EPOCH)).isFalse();
     }
 
     private static Run pipesRun() {
-        Run run = Run.accept(UUID.randomUUID(), "a", "local", null, "bash", "{}", null, "f", true, Instant.EPOCH);
+        Run run = Run.accept(UUID.randomUUID(), spec(true), "{}", null, "f", Instant.EPOCH);
         run.startStaging("me", Instant.EPOCH);
         run.markQueued("staged", Instant.EPOCH);
         run.markStarting("me", Instant.EPOCH);
@@ -143,6 +144,20 @@ class RunStateTest {
     }
 
     private static Run acceptedRun() {
-        return Run.accept(UUID.randomUUID(), "a", "local", null, "bash", "{}", null, "f", false, Instant.EPOCH);
+        return Run.accept(UUID.randomUUID(), spec(false), "{}", null, "f", Instant.EPOCH);
+    }
+
+    private static RunSpec spec(boolean relaysPipes) {
+        return new RunSpec(
+                "a",
+                "local",
+                null,
+                "bash",
+                null,
+                new RunSpec.Payload("true", null),
+                null,
+                null,
+                null,
+                relaysPipes ? new RunSpec.Dagster(null, null, Map.of()) : null);
     }
 }

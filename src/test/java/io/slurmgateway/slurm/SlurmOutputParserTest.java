@@ -3,8 +3,6 @@ package io.slurmgateway.slurm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.slurmgateway.runs.LiveUsage;
-import io.slurmgateway.runs.ResourceUsage;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -69,19 +67,18 @@ class SlurmOutputParserTest {
                 "1993.batch|COMPLETED|0:0|00:00:04|00:00.256|215832K|2|1||cpu=2,mem=400M,node=1|",
                 "7|COMPLETED|0:0|1-02:03:04|2-00:00:01||64|2|0|billing=64,cpu=64,node=2,gres/gpu=4|None"));
 
-        ResourceUsage burner = records.get("1994").usage();
+        JobUsage burner = records.get("1994").usage();
         assertThat(burner.elapsedSeconds()).isEqualTo(5);
         assertThat(burner.cpuSeconds()).isCloseTo(9.955, within(1e-9));
-        assertThat(burner.cpuEfficiency()).isCloseTo(0.9955, within(1e-9));
         assertThat(burner.allocCpus()).isEqualTo(2);
         assertThat(burner.allocNodes()).isEqualTo(1);
         assertThat(burner.requestedMemory()).isEqualTo("512M");
         assertThat(burner.gpus()).isNull();
         assertThat(records.get("1993").usage().maxRssBytes()).isEqualTo(215832L * 1024);
-        ResourceUsage big = records.get("7").usage();
+        JobUsage big = records.get("7").usage();
         assertThat(big.elapsedSeconds()).isEqualTo(93784);
         assertThat(big.cpuSeconds()).isEqualTo(172801.0);
-        assertThat(big.nodeHours()).isCloseTo(93784 * 2 / 3600.0, within(1e-9));
+        assertThat(big.allocNodes()).isEqualTo(2);
         assertThat(big.gpus()).isEqualTo(4);
         assertThat(big.maxRssBytes()).isNull();
         assertThat(SlurmOutputParser.bytes("1.5G")).isEqualTo(1610612736L);
@@ -95,7 +92,7 @@ class SlurmOutputParserTest {
         Instant sampledAt = Instant.parse("2026-11-28T23:40:00Z");
         // real rig lines: job 5 holds 50 MB in its batch step and 100 MB in each of the two tasks of step 5.0; job 4
         // allocated 150 MB, freed it, and has burned CPU since
-        Map<String, LiveUsage> samples = SlurmOutputParser.liveUsage(
+        Map<String, LiveSample> samples = SlurmOutputParser.liveUsage(
                 String.join(
                         "\n",
                         "5.batch|71720K|cpu=00:00:00,energy=0,fs/disk=78651,mem=71720K,pages=5,vmem=352956K",
@@ -110,9 +107,10 @@ class SlurmOutputParserTest {
                 sampledAt);
 
         assertThat(samples).containsOnlyKeys("5", "4", "12");
-        assertThat(samples.get("5")).isEqualTo(new LiveUsage(sampledAt, (71720L + 221044) * 1024, 110536L * 1024, 0.0));
-        assertThat(samples.get("4")).isEqualTo(new LiveUsage(sampledAt, 11156L * 1024, 164668L * 1024, 5.0));
-        assertThat(samples.get("12")).isEqualTo(new LiveUsage(sampledAt, 10240L * 1024, 4096L * 1024, 3.0));
+        assertThat(samples.get("5"))
+                .isEqualTo(new LiveSample(sampledAt, (71720L + 221044) * 1024, 110536L * 1024, 0.0));
+        assertThat(samples.get("4")).isEqualTo(new LiveSample(sampledAt, 11156L * 1024, 164668L * 1024, 5.0));
+        assertThat(samples.get("12")).isEqualTo(new LiveSample(sampledAt, 10240L * 1024, 4096L * 1024, 3.0));
         assertThat(SlurmOutputParser.liveUsage("", sampledAt)).isEmpty();
     }
 }

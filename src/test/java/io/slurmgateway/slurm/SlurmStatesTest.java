@@ -2,7 +2,6 @@ package io.slurmgateway.slurm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.slurmgateway.runs.RunState;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,14 +35,14 @@ class SlurmStatesTest {
                 "CANCELLED by 1001, 0, CANCELLED",
                 "CANCELLED+, -, CANCELLED",
             })
-    void mapsEveryKnownState(String slurmState, Integer batchExit, RunState expected) {
-        assertThat(SlurmStates.runStateOf(slurmState, batchExit)).contains(expected);
+    void mapsEveryKnownState(String slurmState, Integer batchExit, JobPhase expected) {
+        assertThat(SlurmStates.phaseOf(slurmState, batchExit)).contains(expected);
     }
 
     @ParameterizedTest
     @CsvSource({"SOMETHING_NEW", "''"})
     void anUnknownStateMapsToNothing(String slurmState) {
-        assertThat(SlurmStates.runStateOf(slurmState, null)).isEmpty();
+        assertThat(SlurmStates.phaseOf(slurmState, null)).isEmpty();
     }
 
     @ParameterizedTest

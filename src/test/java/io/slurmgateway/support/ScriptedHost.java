@@ -52,6 +52,12 @@ public final class ScriptedHost implements CommandRunner {
         return calls.stream().map(argv -> argv.get(0)).toList();
     }
 
+    /** Paths are taken as they are: a scripted host has no home directory. */
+    @Override
+    public String absolutePath(String path) {
+        return path;
+    }
+
     @Override
     public CommandResult execute(List<String> argv) throws IOException {
         calls.add(List.copyOf(argv));

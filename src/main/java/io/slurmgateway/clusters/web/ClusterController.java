@@ -23,7 +23,7 @@ class ClusterController {
             summary = "List the configured clusters",
             description = "Each with its SSH link's health (UP, DOWN, UNKNOWN before the first connection), its pool"
                     + " figures and its partitions as sinfo lists them (the default first; read at most every"
-                    + " gateway.api.cluster-info-max-age, and not while the cluster is DOWN).")
+                    + " gateway.cluster-info-max-age, and not while the cluster is DOWN).")
     List<ClusterResponse> clusters() {
         return overview.all();
     }

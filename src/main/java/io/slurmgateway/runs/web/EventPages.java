@@ -1,6 +1,5 @@
 package io.slurmgateway.runs.web;
 
-import io.slurmgateway.system.ApiProperties;
 import io.slurmgateway.system.InvalidParameterException;
 
 /** The {@code after} and {@code limit} parameters of reads that page through a run's events. */

@@ -4,7 +4,6 @@ import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.runs.RunState;
-import io.slurmgateway.system.ApiProperties;
 import io.slurmgateway.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -140,7 +139,7 @@ class RunController {
         }
         Page<Run> found = runs.list(
                 new RunService.RunFilter(state, asset, cluster),
-                PageRequest.of(page, size, Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"))));
+                PageRequest.of(page, size, Sort.by(Sort.Order.desc("times.createdAt"), Sort.Order.desc("id"))));
         return new RunPage(
                 found.map(run -> RunResponse.of(run, runs.specOf(run))).getContent(),
                 page,

@@ -2,7 +2,6 @@ package io.slurmgateway.runs.web;
 
 import io.slurmgateway.runs.RunEvent;
 import io.slurmgateway.runs.RunService;
-import io.slurmgateway.system.ApiProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;

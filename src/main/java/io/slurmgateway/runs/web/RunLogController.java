@@ -3,7 +3,6 @@ package io.slurmgateway.runs.web;
 import io.slurmgateway.runs.LogStream;
 import io.slurmgateway.runs.RunLogService;
 import io.slurmgateway.runs.RunService;
-import io.slurmgateway.system.ApiProperties;
 import io.slurmgateway.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;

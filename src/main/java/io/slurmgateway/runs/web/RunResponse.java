@@ -82,18 +82,18 @@ record RunResponse(
                 run.getAsset(),
                 run.getMode(),
                 run.getCluster(),
-                run.getLauncher(),
+                run.getRequest().launcher(),
                 run.getState(),
                 run.getReason(),
                 run.isCancelRequested(),
-                run.getSlurmJobId(),
-                run.getSlurmState(),
-                run.getSlurmReason(),
+                run.getSlurmJob().jobId(),
+                run.getSlurmJob().state(),
+                run.getSlurmJob().reason(),
                 run.getExitCode(),
-                run.getCreatedAt(),
-                run.getSubmittedAt(),
-                run.getStartedAt(),
-                run.getFinishedAt(),
+                run.getTimes().createdAt(),
+                run.getTimes().submittedAt(),
+                run.getTimes().startedAt(),
+                run.getTimes().finishedAt(),
                 spec.resources(),
                 accounting(run),
                 liveUsage(run));
@@ -123,7 +123,7 @@ record RunResponse(
                     usage.gpus(),
                     null);
         }
-        if (run.getStartedAt() == null || run.getFinishedAt() == null) {
+        if (run.getTimes().startedAt() == null || run.getTimes().finishedAt() == null) {
             return null;
         }
         if (usage != null) {
@@ -141,7 +141,8 @@ record RunResponse(
             String source, Run run, Double cpuSeconds, Long maxRssBytes, String unavailable) {
         return new Accounting(
                 source,
-                Duration.between(run.getStartedAt(), run.getFinishedAt()).toSeconds(),
+                Duration.between(run.getTimes().startedAt(), run.getTimes().finishedAt())
+                        .toSeconds(),
                 cpuSeconds,
                 null,
                 maxRssBytes,

@@ -2,7 +2,6 @@ package io.slurmgateway.runs.web;
 
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunService;
-import io.slurmgateway.system.ApiProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

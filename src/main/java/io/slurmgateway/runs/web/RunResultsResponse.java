@@ -68,7 +68,7 @@ record RunResultsResponse(
         Long nextAfter =
                 page.more() && !events.isEmpty() ? events.get(events.size() - 1).getSeq() : null;
         return new RunResultsResponse(
-                run.getPipesSession(), run.getPipesException(), materializations, checks, nextAfter);
+                run.getPipes().session(), run.getPipes().exception(), materializations, checks, nextAfter);
     }
 
     private static String text(JsonNode params, String field) {

@@ -1,6 +1,5 @@
 package io.slurmgateway.runs.web;
 
-import io.slurmgateway.system.ApiProperties;
 import io.slurmgateway.system.TooManyStreamsException;
 import java.io.IOException;
 import java.util.Set;

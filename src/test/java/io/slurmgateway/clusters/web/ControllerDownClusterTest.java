@@ -56,7 +56,7 @@ class ControllerDownClusterTest extends GatewayTestBase {
         registry.add("gateway.clusters.nocontroller.private-key", clientKey::toString);
         registry.add("gateway.clusters.nocontroller.known-hosts", () -> knownHosts(home, hostKey)
                 .toString());
-        registry.add("gateway.api.cluster-info-max-age", () -> "0s");
+        registry.add("gateway.cluster-info-max-age", () -> "0s");
         registry.add("management.endpoint.health.show-details", () -> "always");
     }
 

@@ -1,0 +1,142 @@
+package io.slurmgateway.execution.cluster;
+
+import io.slurmgateway.execution.LogCursor;
+import io.slurmgateway.execution.PipesCursor;
+import io.slurmgateway.runs.ResourceUsage;
+import io.slurmgateway.runs.RunState;
+import io.slurmgateway.slurm.QueueEntry;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A submitted Slurm run that a cluster worker follows: its job, what was last seen of it, and its log offsets. */
+final class ActiveJob {
+
+    private final UUID runId;
+    private final String jobId;
+    private final String directory;
+    private RunState runState;
+    private String slurmState;
+    private String slurmReason;
+    private boolean cancelSent;
+    private Ending ending;
+    private QueueEntry queueEnding;
+    private Instant endedInQueueSince;
+    private Instant missingSince;
+    private final LogCursor logCursor;
+    private final PipesCursor pipesCursor;
+
+    /**
+     * The final state Slurm reported, and what the job used when accounting recorded it (else null); the run is
+     * finished once its output is copied.
+     */
+    record Ending(
+            RunState outcome,
+            Integer exitCode,
+            String slurmState,
+            String slurmReason,
+            String description,
+            ResourceUsage usage) {}
+
+    ActiveJob(UUID runId, String jobId, String directory, RunState runState, boolean relaysPipes) {
+        this.runId = runId;
+        this.jobId = jobId;
+        this.directory = directory;
+        this.runState = runState;
+        this.logCursor = new LogCursor(runId);
+        this.pipesCursor = relaysPipes ? new PipesCursor(runId) : null;
+    }
+
+    UUID runId() {
+        return runId;
+    }
+
+    String jobId() {
+        return jobId;
+    }
+
+    String directory() {
+        return directory;
+    }
+
+    RunState runState() {
+        return runState;
+    }
+
+    boolean hasChanged(RunState next, String state, String reason) {
+        return next != runState || !state.equals(slurmState) || !reason.equals(slurmReason);
+    }
+
+    void seen(RunState next, String state, String reason) {
+        this.runState = next;
+        this.slurmState = state;
+        this.slurmReason = reason;
+    }
+
+    boolean producesOutput() {
+        return runState == RunState.RUNNING || ending != null;
+    }
+
+    boolean isCancelSent() {
+        return cancelSent;
+    }
+
+    void markCancelSent() {
+        cancelSent = true;
+    }
+
+    /** squeue showed the job in a final state at {@code now} (the first time counts). */
+    void endedInQueue(QueueEntry entry, Instant now) {
+        if (queueEnding == null) {
+            endedInQueueSince = now;
+        }
+        queueEnding = entry;
+    }
+
+    /** The final state squeue showed, while accounting has not confirmed it; null before. */
+    QueueEntry queueEnding() {
+        return queueEnding;
+    }
+
+    Instant endedInQueueSince() {
+        return endedInQueueSince;
+    }
+
+    void seenInQueue() {
+        missingSince = null;
+    }
+
+    /** squeue shows the job in a state that is not final (again): any final state seen before no longer counts. */
+    void activeInQueue() {
+        queueEnding = null;
+        endedInQueueSince = null;
+    }
+
+    /** Neither squeue nor accounting knows the job at {@code now} (the first time counts). */
+    void missingFrom(Instant now) {
+        if (missingSince == null) {
+            missingSince = now;
+        }
+    }
+
+    Instant missingSince() {
+        return missingSince;
+    }
+
+    Ending ending() {
+        return ending;
+    }
+
+    void end(Ending ending) {
+        this.ending = ending;
+    }
+
+    LogCursor logCursor() {
+        return logCursor;
+    }
+
+    /** How far the job's Dagster Pipes messages are relayed; empty for a run that carries no Pipes context. */
+    Optional<PipesCursor> pipesCursor() {
+        return Optional.ofNullable(pipesCursor);
+    }
+}

@@ -1,0 +1,130 @@
+package io.slurmgateway.execution.cluster;
+
+import io.slurmgateway.clusters.Cluster;
+import io.slurmgateway.clusters.ClusterProperties;
+import io.slurmgateway.clusters.ClusterRegistry;
+import io.slurmgateway.execution.ExecutionMetrics;
+import io.slurmgateway.execution.ExecutionProperties;
+import io.slurmgateway.execution.JobScripts;
+import io.slurmgateway.runs.RunCancelRequested;
+import io.slurmgateway.runs.RunState;
+import io.slurmgateway.runs.RunStateChanged;
+import io.slurmgateway.runs.RunWorkQueue;
+import io.slurmgateway.slurm.SlurmMetrics;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Runs Slurm-mode runs: one {@link ClusterWorker} thread per configured cluster. Stopping the gateway leaves the jobs
+ * to Slurm; the next start of this instance follows them again.
+ */
+@Component
+class SlurmScheduler implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SlurmScheduler.class);
+
+    private final ClusterRegistry clusters;
+    private final RunWorkQueue queue;
+    private final RemoteLogTailer tailer;
+    private final JobScripts jobScripts;
+    private final ExecutionProperties properties;
+    private final ExecutionMetrics metrics;
+    private final SlurmMetrics slurmMetrics;
+    private final Clock clock;
+    private final List<ClusterWorker> workers = new CopyOnWriteArrayList<>();
+    private volatile boolean running;
+
+    SlurmScheduler(
+            ClusterRegistry clusters,
+            RunWorkQueue queue,
+            RemoteLogTailer tailer,
+            JobScripts jobScripts,
+            ExecutionProperties properties,
+            ExecutionMetrics metrics,
+            SlurmMetrics slurmMetrics,
+            Clock clock) {
+        this.clock = clock;
+        this.clusters = clusters;
+        this.queue = queue;
+        this.tailer = tailer;
+        this.jobScripts = jobScripts;
+        this.properties = properties;
+        this.metrics = metrics;
+        this.slurmMetrics = slurmMetrics;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        if (!properties.enabled()) {
+            log.info("Slurm submission is disabled on this instance (gateway.execution.enabled=false)");
+            return;
+        }
+        for (Cluster cluster : clusters.all()) {
+            String name = cluster.name();
+            ClusterProperties settings = cluster.settings();
+            if (settings.liveUsageInterval().isZero()) {
+                forgetLiveUsage(name); // samples from when it was on would look current
+            }
+            ClusterWorker worker = new ClusterWorker(
+                    cluster,
+                    properties.instanceId(),
+                    properties.stagingBatchSize(),
+                    new SlurmSubmitter(cluster, queue, jobScripts),
+                    new SlurmJobTracker(queue, clock, settings.accountingWait(), settings.lostJobTimeout()),
+                    new LiveUsageSampler(
+                            name,
+                            cluster.slurm(),
+                            queue,
+                            clock,
+                            settings.liveUsageInterval(),
+                            settings.killOnClusterAfter(),
+                            metrics),
+                    tailer,
+                    queue,
+                    metrics,
+                    slurmMetrics);
+            workers.add(worker);
+            worker.start();
+            log.info("cluster '{}': submitting and polling as instance '{}'", name, properties.instanceId());
+        }
+    }
+
+    private void forgetLiveUsage(String cluster) {
+        try {
+            queue.forgetLiveUsage(properties.instanceId(), cluster);
+        } catch (RuntimeException failed) {
+            log.warn("cluster '{}': old live usage samples could not be cleared: {}", cluster, failed.getMessage());
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        workers.forEach(ClusterWorker::stop);
+        workers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @TransactionalEventListener
+    void on(RunCancelRequested request) {
+        workers.forEach(ClusterWorker::wakePoller);
+    }
+
+    @TransactionalEventListener
+    void on(RunStateChanged change) {
+        if (change.to() == RunState.ACCEPTED) {
+            workers.forEach(ClusterWorker::wakeSubmitter);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.slurmgateway.execution.cluster;
+
+import io.slurmgateway.clusters.ClusterProperties;
+import io.slurmgateway.execution.ExecutionMetrics;
+import io.slurmgateway.runs.ClaimedRun;
+import io.slurmgateway.runs.RunWorkQueue;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The submitting side of a cluster worker: claims accepted runs and submits them, and tries uncertain submissions
+ * again after a doubling backoff, up to {@code submit-attempts}. A job that an attempt started is handed to the poller
+ * through {@code onActive}.
+ */
+final class Submissions {
+
+    private static final Logger log = LoggerFactory.getLogger(Submissions.class);
+
+    private final String cluster;
+    private final ClusterProperties settings;
+    private final String owner;
+    private final int batchSize;
+    private final SlurmSubmitter submitter;
+    private final RunWorkQueue queue;
+    private final ExecutionMetrics metrics;
+    private final Consumer<ActiveJob> onActive;
+
+    /** Filled by recovery on the polling thread, worked off by the submitting thread. */
+    private final Map<UUID, Retry> retries = new ConcurrentHashMap<>();
+
+    /** A submission to try again: the run, how many attempts it had, and when the next is due. */
+    private record Retry(ClaimedRun run, int attempts, long dueAtNanos) {}
+
+    Submissions(
+            String cluster,
+            ClusterProperties settings,
+            String owner,
+            int batchSize,
+            SlurmSubmitter submitter,
+            RunWorkQueue queue,
+            ExecutionMetrics metrics,
+            Consumer<ActiveJob> onActive) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.owner = owner;
+        this.batchSize = batchSize;
+        this.submitter = submitter;
+        this.queue = queue;
+        this.metrics = metrics;
+        this.onActive = onActive;
+    }
+
+    /** A run this instance was staging before it stopped: checked by name before anything is submitted. */
+    void checkAgain(ClaimedRun run) {
+        retries.put(run.id(), new Retry(run, 0, System.nanoTime()));
+    }
+
+    int pendingChecks() {
+        return retries.size();
+    }
+
+    void submitAccepted() {
+        for (ClaimedRun run : queue.claimForSubmission(cluster, owner, batchSize)) {
+            attempt(run, 1, false);
+        }
+    }
+
+    void retryDue() {
+        long now = System.nanoTime();
+        for (Retry retry : List.copyOf(retries.values())) {
+            if (retry.dueAtNanos() - now <= 0) {
+                retries.remove(retry.run().id());
+                attempt(retry.run(), retry.attempts() + 1, true);
+            }
+        }
+    }
+
+    private void attempt(ClaimedRun run, int attempt, boolean mayExist) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("runId", run.id().toString())) {
+            try {
+                follow(run, attempt, submitter.submit(run, mayExist, attempt >= settings.submitAttempts()));
+            } catch (RuntimeException failed) {
+                // e.g. a database failure after an uncertain step: the next attempt checks before submitting anything
+                metrics.stepFailed("slurm:" + cluster, "submit");
+                log.warn("submitting run {} failed (attempt {}): {}", run.id(), attempt, failed.getMessage());
+                if (attempt < settings.submitAttempts()) {
+                    retryLater(run, attempt);
+                } else {
+                    giveUp(run, attempt, failed.getMessage());
+                }
+            }
+        }
+    }
+
+    private void giveUp(ClaimedRun run, int attempt, String message) {
+        try {
+            follow(run, attempt, submitter.giveUp(run, message));
+        } catch (RuntimeException failed) {
+            log.warn("ending run {} failed too; it is checked again: {}", run.id(), failed.getMessage());
+            retryLater(run, attempt);
+        }
+    }
+
+    private void follow(ClaimedRun run, int attempt, SlurmSubmitter.Attempt outcome) {
+        if (outcome instanceof SlurmSubmitter.Attempt.Active started) {
+            onActive.accept(started.job());
+        } else if (outcome instanceof SlurmSubmitter.Attempt.RetryLater) {
+            retryLater(run, attempt);
+        }
+    }
+
+    private void retryLater(ClaimedRun run, int attempt) {
+        Duration backoff = settings.submitRetryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10));
+        retries.put(run.id(), new Retry(run, attempt, System.nanoTime() + backoff.toNanos()));
+    }
+}

@@ -1,0 +1,190 @@
+package io.slurmgateway.execution.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starting and stopping process trees on the gateway host. Each run starts as the leader of a new session (setsid), so
+ * its whole process group can be signalled, including children that outlived their parent.
+ */
+@Component
+class LocalProcesses {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalProcesses.class);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final Path PROC = Path.of("/proc");
+    static final String EXIT_CODE_FILE = ".exit_code";
+
+    /** Where the recorder leaves the CPU time of the run's process tree: the {@code times} builtin's output. */
+    static final String CPU_TIMES_FILE = ".cpu_times";
+
+    /** A line of {@code times}: user and system time, e.g. {@code 0m1.234s 0m0.056s}. */
+    private static final Pattern TIMES_LINE = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s");
+
+    /**
+     * Runs its arguments and records their exit code in a file, so that a gateway that restarted while the run was
+     * executing still learns how it ended. Fixed text: every user value arrives as a positional argument. It uses only
+     * builtins and absolute paths, because the run's own {@code PATH} is in effect. It ignores SIGTERM (the job does not),
+     * so a stopped job has the whole grace period to clean up and its exit code is still recorded. Before the exit code
+     * it records the CPU time of everything the job ran (the {@code times} builtin's second line: its children's, which
+     * counts every descendant that was waited for).
+     */
+    private static final String EXIT_CODE_RECORDER = "trap : TERM; \"$@\"; code=$?; times > " + CPU_TIMES_FILE
+            + "; printf '%s\\n' \"$code\" > "
+            + EXIT_CODE_FILE
+            + ".tmp && /bin/mv -f " + EXIT_CODE_FILE + ".tmp " + EXIT_CODE_FILE + "; exit \"$code\"";
+
+    private final boolean sessionLeaders;
+
+    LocalProcesses() {
+        this.sessionLeaders = Files.isExecutable(SETSID);
+        if (!sessionLeaders) {
+            log.warn("{} not found: a cancelled run's processes that left its process tree may survive it", SETSID);
+        }
+    }
+
+    /** The CPU seconds, user and system, of the run's process tree, as its recorder left them; empty when it did not. */
+    static OptionalDouble cpuSeconds(Path directory) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(directory.resolve(CPU_TIMES_FILE));
+        } catch (NoSuchFileException notRecorded) {
+            return OptionalDouble.empty();
+        }
+        Matcher children =
+                lines.size() < 2 ? null : TIMES_LINE.matcher(lines.get(1).strip());
+        if (children == null || !children.matches()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(60 * Double.parseDouble(children.group(1))
+                + Double.parseDouble(children.group(2))
+                + 60 * Double.parseDouble(children.group(3))
+                + Double.parseDouble(children.group(4)));
+    }
+
+    /** Starts {@code program arguments…} in {@code directory} with exactly {@code environment}. */
+    Process start(Path directory, List<String> program, Map<String, String> environment) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (sessionLeaders) {
+            command.add(SETSID.toString());
+        }
+        command.addAll(List.of("/bin/bash", "-c", EXIT_CODE_RECORDER, "slurm-gateway-run"));
+        command.addAll(program);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(directory.resolve("stdout.log").toFile())
+                .redirectError(directory.resolve("stderr.log").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /**
+     * When the process started, as the operating system reports it, truncated so it survives a database round trip;
+     * empty when a short process has already ended and been reaped.
+     */
+    static Optional<Instant> startInstant(ProcessHandle process) {
+        return process.info().startInstant().map(start -> start.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /** The live process with this pid, if it is the one that started at {@code startedAt} (pids are reused). */
+    static Optional<ProcessHandle> find(long pid, Instant startedAt) {
+        if (startedAt == null) {
+            return Optional.empty(); // it ended before its start time could be read
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(process -> process.info()
+                .startInstant()
+                .map(start -> start.truncatedTo(ChronoUnit.MILLIS).equals(startedAt))
+                .orElse(false));
+    }
+
+    /**
+     * Whether a process still executes. {@link ProcessHandle#isAlive} also says yes for a zombie, and an adopted run's
+     * process becomes one for good where nothing reaps orphans (a container whose first process is not an init), so
+     * on Linux the state in {@code /proc} decides.
+     */
+    static boolean isRunning(ProcessHandle process) {
+        Path stat = PROC.resolve(Long.toString(process.pid())).resolve("stat");
+        if (!Files.isDirectory(PROC)) {
+            return process.isAlive();
+        }
+        try {
+            String line = Files.readString(stat);
+            char state = line.charAt(line.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | IndexOutOfBoundsException gone) {
+            return false;
+        }
+    }
+
+    /** Asks the run's whole process tree to stop. */
+    void terminate(ProcessHandle leader) {
+        signal(leader, "TERM");
+    }
+
+    /** Stops the run's whole process tree at once; also used after a normal exit to end left-behind children. */
+    void kill(ProcessHandle leader) {
+        signal(leader, "KILL");
+    }
+
+    /**
+     * Kills what is left of the process group of a run whose leading process ended while no gateway watched it. Safe
+     * only when no process has the leader's pid: the kernel does not hand out a pid that is still some group's id, so
+     * a group with that id is the run's own.
+     */
+    void killOrphanedGroup(long leaderPid) {
+        if (sessionLeaders && ProcessHandle.of(leaderPid).isEmpty()) {
+            signalGroup(leaderPid, "KILL");
+        }
+    }
+
+    /** The run's leading process and every process below it, as far as they are still linked to it. */
+    static List<ProcessHandle> treeOf(ProcessHandle leader) {
+        List<ProcessHandle> tree = new ArrayList<>(leader.descendants().toList());
+        tree.add(leader);
+        return tree;
+    }
+
+    private void signal(ProcessHandle leader, String signal) {
+        for (ProcessHandle process : treeOf(leader)) {
+            if (signal.equals("KILL")) {
+                process.destroyForcibly();
+            } else {
+                process.destroy();
+            }
+        }
+        if (sessionLeaders) {
+            signalGroup(leader.pid(), signal);
+        }
+    }
+
+    private static void signalGroup(long groupId, String signal) {
+        try {
+            new ProcessBuilder("/bin/kill", "-s", signal, "--", "-" + groupId)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
+        } catch (IOException failed) {
+            log.warn("could not signal process group {}: {}", groupId, failed.getMessage());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.slurmgateway.runs;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+
+/**
+ * The Slurm job of a run, as last polled; every field is null for a local run and before submission. Part of the
+ * {@link Run} aggregate, replaced whole when something changes.
+ *
+ * @param jobId the job's id, once sbatch accepted it
+ * @param state Slurm's own state word for the job, e.g. {@code OUT_OF_MEMORY} or {@code PENDING}
+ * @param reason Slurm's reason for that state, e.g. {@code Resources}
+ */
+@Embeddable
+public record SlurmJob(
+        @Column(name = "slurm_job_id") String jobId,
+        @Column(name = "slurm_state") String state,
+        @Column(name = "slurm_reason") String reason) {
+
+    /** No job (yet). */
+    public static final SlurmJob NONE = new SlurmJob(null, null, null);
+
+    SlurmJob submitted(String jobId) {
+        return new SlurmJob(jobId, state, reason);
+    }
+
+    /** With what Slurm said last, cut to what the columns hold. */
+    SlurmJob seen(String rawState, String rawReason) {
+        return new SlurmJob(jobId, truncate(rawState, 32), truncate(rawReason, 255));
+    }
+
+    private static String truncate(String text, int length) {
+        return text == null || text.length() <= length ? text : text.substring(0, length);
+    }
+}
