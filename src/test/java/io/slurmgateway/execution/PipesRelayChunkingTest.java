@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.slurmgateway.runs.RunEvent;
 import io.slurmgateway.runs.RunEventType;
 import io.slurmgateway.runs.RunService;
-import io.slurmgateway.support.GatewayTestBase;
+import io.slurmgateway.support.SharedIdleGatewayTest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,8 +15,6 @@ import java.util.UUID;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  * connection delivers it, and with restarts in between: every line becomes exactly one event, in order, whatever the
  * reads cut (lines, multi-byte characters, a line longer than the limit).
  */
-class PipesRelayChunkingTest extends GatewayTestBase {
+class PipesRelayChunkingTest extends SharedIdleGatewayTest {
 
     private static final String OPENED = message("opened", "{\"extras\": {}}");
     private static final String LOG = message("log", "{\"message\": \"gr\u00fcn \u2713\", \"level\": \"INFO\"}");
@@ -40,16 +38,6 @@ class PipesRelayChunkingTest extends GatewayTestBase {
 
     @Autowired
     private RunService runs;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        isolate(registry, "pipes-chunking");
-        registry.add("gateway.execution.enabled", () -> "false"); // runs stay ACCEPTED: only this test relays
-        registry.add("gateway.pipes.max-message-size", () -> "256B");
-        registry.add("gateway.pipes.excerpt-size", () -> "20B");
-        registry.add("gateway.pipes.batch-lines", () -> "2"); // transactions end mid-read too
-        registry.add("gateway.api.max-event-bytes-per-read", () -> "300B");
-    }
 
     @Test
     void readsOfAnySizeAndRestartsRelayEveryLineExactlyOnceInOrder() {

@@ -2,25 +2,16 @@ package io.slurmgateway.pipes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.slurmgateway.support.GatewayTestBase;
 import io.slurmgateway.support.PipesPayloads;
+import io.slurmgateway.support.SharedLocalGatewayTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A local run with a Pipes context: a real Python payload decodes both bootstrap variables the way dagster_pipes does
  * (base64, zlib, JSON) and finds its context and the messages file in its run directory.
  */
-class PipesContextInjectionTest extends GatewayTestBase {
-
-    private static Path home;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        home = isolate(registry, "pipes-context");
-    }
+class PipesContextInjectionTest extends SharedLocalGatewayTest {
 
     @Test
     void theJobFindsItsContextAndItsMessagesFile() {
@@ -32,7 +23,7 @@ class PipesContextInjectionTest extends GatewayTestBase {
                         .formatted(PipesPayloads.CONTEXT_READER));
 
         client.awaitState(id, "COMPLETED");
-        Path runDirectory = home.resolve("runs").resolve(id);
+        Path runDirectory = home().resolve("runs").resolve(id);
         assertThat(client.log(id, "stdout"))
                 .isEqualTo("dagster-run-7 2026-11-28 ['analytics/orders'] {'k': 'v'} 0\n" + runDirectory
                         + "/messages.jsonl False\n");

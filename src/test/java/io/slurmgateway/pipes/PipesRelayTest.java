@@ -4,26 +4,19 @@ import static io.slurmgateway.support.TextAssertions.assertAppearInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slurmgateway.support.GatewayClient.SseEvent;
-import io.slurmgateway.support.GatewayTestBase;
 import io.slurmgateway.support.PipesPayloads;
+import io.slurmgateway.support.SharedLocalGatewayTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Local runs whose real Python payload speaks the job side of Dagster Pipes: what it writes to its messages file comes
  * back as run events, in order and byte for byte, and decides the outcome as the protocol says.
  */
-class PipesRelayTest extends GatewayTestBase {
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        isolate(registry, "pipes-relay");
-    }
+class PipesRelayTest extends SharedLocalGatewayTest {
 
     @Test
     void everyMessageArrivesAsAPipesEventInOrderExactlyAsWritten() {

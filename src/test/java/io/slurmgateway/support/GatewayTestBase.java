@@ -29,17 +29,20 @@ public abstract class GatewayTestBase {
     /** Points the gateway at a fresh database and run directory under a new temporary directory, and returns it. */
     protected static Path isolate(DynamicPropertyRegistry registry, String name) {
         try {
-            Path home = Files.createTempDirectory("gateway-" + name + "-");
-            registry.add(
-                    "spring.datasource.url",
-                    () -> "jdbc:h2:file:" + home.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
-            registry.add(
-                    "gateway.execution.work-dir", () -> home.resolve("runs").toString());
-            registry.add("gateway.execution.poll-interval", () -> "100ms");
-            registry.add("gateway.api.stream-poll-interval", () -> "50ms");
-            return home;
+            return reuse(registry, Files.createTempDirectory("gateway-" + name + "-"));
         } catch (IOException failed) {
             throw new UncheckedIOException(failed);
         }
+    }
+
+    /** Points the gateway at the database and run directory under {@code home}, and returns it. */
+    protected static Path reuse(DynamicPropertyRegistry registry, Path home) {
+        registry.add(
+                "spring.datasource.url",
+                () -> "jdbc:h2:file:" + home.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
+        registry.add("gateway.execution.work-dir", () -> home.resolve("runs").toString());
+        registry.add("gateway.execution.poll-interval", () -> "100ms");
+        registry.add("gateway.api.stream-poll-interval", () -> "50ms");
+        return home;
     }
 }

@@ -2,13 +2,11 @@ package io.slurmgateway.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.slurmgateway.support.GatewayTestBase;
+import io.slurmgateway.support.SharedIdleGatewayTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,17 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
  * schemas. After an intended API change, regenerate it with
  * {@code ./mvnw test -Dtest=OpenApiContractTest -Dopenapi.update=true} and review the diff.
  */
-class OpenApiContractTest extends GatewayTestBase {
+class OpenApiContractTest extends SharedIdleGatewayTest {
 
     private static final Path PUBLISHED = Path.of("openapi", "openapi.json");
     private static final JsonMapper JSON =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        isolate(registry, "openapi");
-        registry.add("gateway.execution.enabled", () -> "false");
-    }
 
     @Test
     void servedDocumentMatchesThePublishedContract() throws IOException {

@@ -6,16 +6,12 @@ import io.slurmgateway.runs.LiveUsage;
 import io.slurmgateway.runs.ResourceUsage;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunWorkQueue;
-import io.slurmgateway.support.GatewayTestBase;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.slurmgateway.support.SharedIdleGatewayTest;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,18 +19,7 @@ import tools.jackson.databind.JsonNode;
  * work queue as the cluster worker records it (nothing executes here; SlurmRigTest shows the figures themselves come
  * from the real sstat and sacct).
  */
-class RunUsageResponseTest extends GatewayTestBase {
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws Exception {
-        Path home = isolate(registry, "usage-response");
-        Path file = Files.writeString(home.resolve("placeholder"), "never read: nothing is executed");
-        registry.add("gateway.execution.enabled", () -> "false");
-        registry.add("gateway.clusters.hpc.host", () -> "login.invalid");
-        registry.add("gateway.clusters.hpc.user", () -> "nobody");
-        registry.add("gateway.clusters.hpc.private-key", file::toString);
-        registry.add("gateway.clusters.hpc.known-hosts", file::toString);
-    }
+class RunUsageResponseTest extends SharedIdleGatewayTest {
 
     @Autowired
     RunWorkQueue queue;
