@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The published state table (README, "Slurm states"), row by row. */
+/** The published state table (docs/slurm.md, "Slurm states"), row by row. */
 class SlurmStatesTest {
 
     @ParameterizedTest(name = "{0} with batch exit {1} -> {2}")
