@@ -46,11 +46,29 @@ class ModuleBoundariesTest {
                         "io.slurmgateway.runs..",
                         "io.slurmgateway.clusters..",
                         "io.slurmgateway.execution..",
+                        "io.slurmgateway.security..",
                         "io.slurmgateway.system..",
                         "jakarta.persistence..",
                         "org.springframework.data..",
                         "org.springframework.jdbc..",
                         "org.springframework.transaction..")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void securityKnowsWhoCallsNotWhatTheyRun() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.slurmgateway.security..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.slurmgateway.runs..",
+                        "io.slurmgateway.execution..",
+                        "io.slurmgateway.clusters..",
+                        "io.slurmgateway.host..",
+                        "io.slurmgateway.slurm..",
+                        "jakarta.persistence..")
                 .check(GATEWAY);
     }
 

@@ -76,21 +76,21 @@ public class Run extends AbstractAggregateRoot<Run> {
 
     protected Run() {}
 
-    /** A new run of a validated spec (stored as {@code specJson}), ACCEPTED. */
-    static Run accept(
-            UUID id, RunSpec spec, String specJson, String idempotencyKey, String requestFingerprint, Instant now) {
+    /** A new run of a validated spec, as {@code request} stores it, ACCEPTED. */
+    static Run accept(UUID id, RunSpec spec, RunRequest request, Instant now) {
         boolean relaysPipes = spec.dagster() != null && spec.dagster().pipesContext() != null;
         Run run = new Run();
         run.id = id;
         run.asset = spec.asset();
         run.mode = spec.mode();
         run.cluster = spec.cluster();
-        run.request = new RunRequest(spec.launcher(), specJson, idempotencyKey, requestFingerprint);
+        run.request = request;
         run.times = RunTimes.acceptedAt(now);
         run.pipes = relaysPipes ? PipesProgress.notOpened() : null;
         run.state = RunState.ACCEPTED;
-        run.registerEvent(new RunStateChanged(
-                id, ++run.eventCount, null, RunState.ACCEPTED, "accepted", now, run.mode, run.cluster));
+        String reason = "accepted from " + request.createdBy();
+        run.registerEvent(
+                new RunStateChanged(id, ++run.eventCount, null, RunState.ACCEPTED, reason, now, run.mode, run.cluster));
         return run;
     }
 
@@ -181,19 +181,20 @@ public class Run extends AbstractAggregateRoot<Run> {
     /**
      * Cancels a run that has nothing executing yet, or asks the executor of one that has to stop it.
      *
+     * @param by the principal who asked, for the run's history
      * @return whether the run is now cancelled (as opposed to waiting for its executor)
      */
-    boolean requestCancel(Instant now) {
+    boolean requestCancel(String by, Instant now) {
         if (state.isTerminal()) {
             throw new RunNotCancellableException(id, state);
         }
         if (!hasStartedExecuting()) {
-            moveTo(RunState.CANCELLED, "cancelled before it started", now);
+            moveTo(RunState.CANCELLED, "cancelled by " + by + " before it started", now);
             return true;
         }
         if (!cancelRequested) {
             cancelRequested = true;
-            note("cancel requested", now);
+            note("cancel requested by " + by, now);
             registerEvent(new RunCancelRequested(id));
         }
         return false;

@@ -10,7 +10,9 @@ import org.springframework.data.jpa.repository.Query;
 
 interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecutor<Run> {
 
-    Optional<Run> findByRequestIdempotencyKey(String idempotencyKey);
+    Optional<Run> findByRequestCreatedByAndRequestIdempotencyKey(String createdBy, String idempotencyKey);
+
+    long countByRequestCreatedByAndStateIn(String createdBy, Collection<RunState> states);
 
     /** Locks the oldest runs in a state; rows another worker holds are skipped, so each run is claimed once. */
     @Query(

@@ -10,10 +10,12 @@ import jakarta.persistence.Embeddable;
  * @param spec the {@link io.slurmgateway.launch.RunSpec}, defaults applied, as JSON
  * @param idempotencyKey the client's {@code Idempotency-Key}; null when it sent none
  * @param fingerprint SHA-256 of the canonical request, to tell a repeat from a different request under the same key
+ * @param createdBy the principal who asked: it owns the run, and scopes its idempotency key
  */
 @Embeddable
 public record RunRequest(
         @Column(name = "launcher") String launcher,
         @Column(name = "spec") String spec,
         @Column(name = "idempotency_key") String idempotencyKey,
-        @Column(name = "request_fingerprint") String fingerprint) {}
+        @Column(name = "request_fingerprint") String fingerprint,
+        @Column(name = "created_by") String createdBy) {}

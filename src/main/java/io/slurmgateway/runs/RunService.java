@@ -4,6 +4,12 @@ import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.launch.SpecViolation;
 import io.slurmgateway.pipes.PipesMessage;
+import io.slurmgateway.security.Audit;
+import io.slurmgateway.security.Caller;
+import io.slurmgateway.security.LimitExceededException;
+import io.slurmgateway.security.NotPermittedException;
+import io.slurmgateway.security.Role;
+import io.slurmgateway.security.SecurityProperties;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RunService {
 
     private final RunRepository runs;
+    /** How long a caller at its active-run limit is told to wait; runs take at least this long to end. */
+    private static final long ACTIVE_RUNS_RETRY_AFTER_SECONDS = 30;
+
     /** The Pipes methods that report results. */
     private static final List<String> REPORTED_RESULTS =
             List.of(PipesMessage.MATERIALIZATION, PipesMessage.ASSET_CHECK);
@@ -36,6 +45,7 @@ public class RunService {
     private final TransactionTemplate transaction;
     private final ConflictRetry retry;
     private final ClusterRegistry clusters;
+    private final SecurityProperties security;
 
     RunService(
             RunRepository runs,
@@ -46,7 +56,9 @@ public class RunService {
             Clock clock,
             PlatformTransactionManager transactionManager,
             ConflictRetry retry,
-            ClusterRegistry clusters) {
+            ClusterRegistry clusters,
+            SecurityProperties security) {
+        this.security = security;
         this.clusters = clusters;
         this.runs = runs;
         this.events = events;
@@ -65,45 +77,91 @@ public class RunService {
     public record RunFilter(RunState state, String asset, String cluster) {}
 
     /**
-     * Validates and stores a new run in state ACCEPTED. With an idempotency key, a repeat of the same request returns
-     * the first run and stores nothing; the same key with a different request is a conflict.
+     * Validates and stores a new run of {@code caller} in state ACCEPTED. With an idempotency key, a repeat of the same
+     * request by the same caller returns the first run and stores nothing; the same key with a different request is a
+     * conflict. Keys are the caller's own: another caller's run is never found by one.
+     *
+     * @throws NotPermittedException for a local run of a caller without the role {@code local}
+     * @throws LimitExceededException when the caller has {@code gateway.security.limits.max-active-runs} runs going
      */
-    public Created create(RunSpec requested, String idempotencyKey) {
+    public Created create(RunSpec requested, String idempotencyKey, Caller caller) {
         RunSpec spec = requested.withDefaults(
                 properties.defaultMode(), clusters.defaultCluster().orElse(null));
         List<SpecViolation> violations = validator.violations(spec);
         if (!violations.isEmpty()) {
             throw new InvalidRunSpecException(violations);
         }
+        if (RunMode.LOCAL.equals(spec.mode()) && !caller.has(Role.LOCAL)) {
+            Audit.mutation(caller, "create", null, "refused: local mode needs the role local");
+            throw new NotPermittedException(
+                    "mode", "local runs execute on the gateway host and need the role 'local' besides 'submitter'");
+        }
         String fingerprint = json.fingerprint(spec);
         if (idempotencyKey != null) {
-            Optional<Run> earlier = runs.findByRequestIdempotencyKey(idempotencyKey);
+            Optional<Run> earlier = runs.findByRequestCreatedByAndRequestIdempotencyKey(caller.name(), idempotencyKey);
             if (earlier.isPresent()) {
-                return repeatOf(earlier.get(), spec, fingerprint);
+                return repeatOf(earlier.get(), spec, fingerprint, caller);
             }
         }
-        Run run = Run.accept(UUID.randomUUID(), spec, json.write(spec), idempotencyKey, fingerprint, clock.instant());
+        checkActiveRuns(caller);
+        Run run = Run.accept(
+                UUID.randomUUID(),
+                spec,
+                new RunRequest(spec.launcher(), json.write(spec), idempotencyKey, fingerprint, caller.name()),
+                clock.instant());
         try {
-            return new Created(transaction.execute(status -> runs.saveAndFlush(run)), spec, true);
+            Created created = new Created(transaction.execute(status -> runs.saveAndFlush(run)), spec, true);
+            Audit.mutation(caller, "create", run.getId(), "accepted");
+            return created;
         } catch (DataIntegrityViolationException raced) {
             if (idempotencyKey == null) {
                 throw raced;
             }
             // another request with the same key committed between our look-up and our insert
-            return runs.findByRequestIdempotencyKey(idempotencyKey)
-                    .map(winner -> repeatOf(winner, spec, fingerprint))
+            return runs.findByRequestCreatedByAndRequestIdempotencyKey(caller.name(), idempotencyKey)
+                    .map(winner -> repeatOf(winner, spec, fingerprint, caller))
                     .orElseThrow(() -> raced);
         }
     }
 
+    private void checkActiveRuns(Caller caller) {
+        int limit = security.limits().maxActiveRuns();
+        if (limit > 0
+                && security.authenticationConfigured() // limits are per principal; unauthenticated, there is one
+                && runs.countByRequestCreatedByAndStateIn(caller.name(), RunState.ACTIVE) >= limit) {
+            Audit.mutation(caller, "create", null, "refused: active run limit");
+            throw new LimitExceededException(
+                    "'" + caller.name() + "' has " + limit + " runs that have not ended"
+                            + " (gateway.security.limits.max-active-runs); retry once one has",
+                    ACTIVE_RUNS_RETRY_AFTER_SECONDS);
+        }
+    }
+
     /** The same fingerprint means the same spec, so the caller's spec describes the earlier run too. */
-    private static Created repeatOf(Run earlier, RunSpec spec, String fingerprint) {
+    private static Created repeatOf(Run earlier, RunSpec spec, String fingerprint, Caller caller) {
         if (!earlier.getRequest().fingerprint().equals(fingerprint)) {
+            Audit.mutation(caller, "create", earlier.getId(), "refused: idempotency key reused with another request");
             throw new IdempotencyConflictException(earlier.getId());
         }
+        Audit.mutation(caller, "create", earlier.getId(), "repeat");
         return new Created(earlier, spec, false);
     }
 
+    /**
+     * A run {@code caller} may see: its own, or any for a reader or admin.
+     *
+     * @throws RunNotFoundException for a run that does not exist and for one the caller may not see alike, so that a
+     *     caller learns nothing of other callers' runs
+     */
+    public Run get(UUID id, Caller caller) {
+        Run run = get(id);
+        if (!caller.sees(run.getRequest().createdBy())) {
+            throw new RunNotFoundException(id);
+        }
+        return run;
+    }
+
+    /** A run, for work on behalf of a caller who was already shown it ({@link #get(UUID, Caller)}). */
     public Run get(UUID id) {
         return runs.findById(id).orElseThrow(() -> new RunNotFoundException(id));
     }
@@ -113,10 +171,14 @@ public class RunService {
         return json.read(run.getRequest().spec());
     }
 
-    /** Runs matching the filter, newest first. */
+    /** Runs matching the filter that {@code caller} may see, newest first. */
     @Transactional(readOnly = true)
-    public Page<Run> list(RunFilter filter, Pageable page) {
+    public Page<Run> list(RunFilter filter, Pageable page, Caller caller) {
         Specification<Run> matching = (root, query, cb) -> cb.conjunction();
+        if (!caller.readsAll()) {
+            matching = matching.and(
+                    (root, query, cb) -> cb.equal(root.get("request").get("createdBy"), caller.name()));
+        }
         if (filter.state() != null) {
             matching = matching.and((root, query, cb) -> cb.equal(root.get("state"), filter.state()));
         }
@@ -130,16 +192,26 @@ public class RunService {
     }
 
     /**
-     * Cancels a run that has not started executing, or asks its executor to stop it (the run then ends CANCELLED).
+     * Cancels a run that has not started executing, or asks its executor to stop it (the run then ends CANCELLED). A
+     * caller cancels its own runs; an admin cancels any.
      *
+     * @throws RunNotFoundException when the caller may not see the run
+     * @throws NotPermittedException when the caller may see the run (a reader) but not cancel it
      * @throws RunNotCancellableException when the run has already ended
      */
-    public Run cancel(UUID id) {
-        return retry.onConflict(() -> transaction.execute(status -> {
-            Run run = get(id);
-            run.requestCancel(clock.instant());
+    public Run cancel(UUID id, Caller caller) {
+        Run cancelled = retry.onConflict(() -> transaction.execute(status -> {
+            Run run = get(id, caller);
+            if (!caller.has(Role.ADMIN)
+                    && !caller.name().equals(run.getRequest().createdBy())) {
+                Audit.mutation(caller, "cancel", id, "refused: not the caller's run");
+                throw new NotPermittedException("id", "only its creator or an admin may cancel a run");
+            }
+            run.requestCancel(caller.name(), clock.instant());
             return runs.saveAndFlush(run); // version check before the events are stored; see RunWorkQueue
         }));
+        Audit.mutation(caller, "cancel", id, cancelled.getState().isTerminal() ? "cancelled" : "requested");
+        return cancelled;
     }
 
     /**

@@ -15,6 +15,10 @@ public enum RunState {
     CANCELLED,
     SUBMIT_FAILED;
 
+    /** The states of a run that has not ended. */
+    public static final java.util.Set<RunState> ACTIVE =
+            java.util.Collections.unmodifiableSet(java.util.EnumSet.of(ACCEPTED, STAGING, QUEUED, RUNNING));
+
     public boolean isTerminal() {
         return switch (this) {
             case ACCEPTED, STAGING, QUEUED, RUNNING -> false;

@@ -42,13 +42,11 @@ public class SlurmClient {
     static final String LIVE_USAGE_FORMAT = "JobID,MaxRSS,TRESUsageInTot";
 
     private final String cluster;
-    private final CommandRunner host;
-    private final SlurmMetrics metrics;
+    private final RecordedCommands commands;
 
     public SlurmClient(String cluster, CommandRunner host, SlurmMetrics metrics) {
         this.cluster = cluster;
-        this.host = host;
-        this.metrics = metrics;
+        this.commands = new RecordedCommands(cluster, host, metrics);
     }
 
     /**
@@ -268,27 +266,11 @@ public class SlurmClient {
     }
 
     private CommandResult run(String purpose, String program, List<String> command) throws IOException {
-        metrics.commandRan(cluster, program, purpose);
-        long start = System.nanoTime();
-        String outcome = "error";
-        try {
-            CommandResult result = host.execute(command);
-            outcome = result.succeeded() ? "success" : "failure";
-            return result;
-        } finally {
-            metrics.commandTook(cluster, program, outcome, System.nanoTime() - start);
-        }
+        return commands.run(purpose, program, command);
     }
 
-    /** Writes a run's directory on the cluster (SFTP), timed as the command {@code sftp}. */
+    /** Writes a run's directory on the cluster (SFTP), timed and audited as the command {@code sftp}. */
     public void stage(String directory, List<FileToWrite> files) throws IOException {
-        long start = System.nanoTime();
-        String outcome = "error";
-        try {
-            host.writeDirectory(directory, files);
-            outcome = "success";
-        } finally {
-            metrics.commandTook(cluster, "sftp", outcome, System.nanoTime() - start);
-        }
+        commands.writeDirectory(directory, files);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.pipes.PipesMessage;
+import io.slurmgateway.security.Caller;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -38,6 +39,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "gateway.execution.enabled=false")
 abstract class PersistenceContract {
+
+    /** Every run here is created as the unauthenticated gateway creates them. */
+    private static final Caller ANYONE = Caller.UNAUTHENTICATED;
 
     @Autowired
     RunService runService;
@@ -87,7 +91,7 @@ abstract class PersistenceContract {
 
     @Test
     void acceptedRunIsStoredWithItsFirstEvent() {
-        Run run = runService.create(spec("demo/stored"), null).run();
+        Run run = runService.create(spec("demo/stored"), null, ANYONE).run();
 
         assertThat(runs.findById(run.getId())).hasValueSatisfying(stored -> {
             assertThat(stored.getState()).isEqualTo(RunState.ACCEPTED);
@@ -101,7 +105,7 @@ abstract class PersistenceContract {
     @Test
     void claimsEachDueRunOnlyOnceWhileAnotherClaimHoldsItsRows() throws Exception {
         for (int i = 0; i < 10; i++) {
-            runService.create(spec("demo/claim" + i), null);
+            runService.create(spec("demo/claim" + i), null, ANYONE);
         }
         CountDownLatch firstClaimed = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -134,7 +138,7 @@ abstract class PersistenceContract {
 
     @Test
     void queuedLocalRunIsStartedOnlyByTheInstanceThatStagedIt() {
-        UUID id = runService.create(spec("demo/owned"), null).run().getId();
+        UUID id = runService.create(spec("demo/owned"), null, ANYONE).run().getId();
         queue.claimForStaging("local", "instance-a", 10);
         queue.markQueued(id, "staged");
 
@@ -144,12 +148,12 @@ abstract class PersistenceContract {
 
     @Test
     void concurrentWriterLosesInsteadOfOverwriting() {
-        UUID id = runService.create(spec("demo/race"), null).run().getId();
+        UUID id = runService.create(spec("demo/race"), null, ANYONE).run().getId();
         TransactionTemplate transaction = new TransactionTemplate(transactionManager);
 
         assertThatThrownBy(() -> transaction.executeWithoutResult(status -> {
                     Run stale = runs.findById(id).orElseThrow();
-                    await(threads.submit(() -> runService.cancel(id))); // another request commits meanwhile
+                    await(threads.submit(() -> runService.cancel(id, ANYONE))); // another request commits meanwhile
                     stale.startStaging("late-worker", Instant.now());
                     runs.saveAndFlush(stale);
                 }))
@@ -159,7 +163,7 @@ abstract class PersistenceContract {
 
     @Test
     void concurrentRecordsOfOneRunAllLandWithAGaplessHistory() throws Exception {
-        UUID id = runService.create(spec("demo/busy"), null).run().getId();
+        UUID id = runService.create(spec("demo/busy"), null, ANYONE).run().getId();
         List<Future<?>> writers = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             String note = "note " + i;
@@ -190,7 +194,7 @@ abstract class PersistenceContract {
                 null,
                 null,
                 new RunSpec.Dagster(null, null, java.util.Map.of()));
-        UUID id = runService.create(spec, null).run().getId();
+        UUID id = runService.create(spec, null, ANYONE).run().getId();
         List<RelayedPipesLine> lines = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             String json = "{\"__dagster_pipes_version\": \"0.1\", \"method\": \"log\", \"params\": {\"n\": " + i + "}}";
@@ -222,7 +226,7 @@ abstract class PersistenceContract {
 
     @Test
     void resourceUsageIsStoredWithTheOutcome() {
-        UUID id = runService.create(spec("demo/usage"), null).run().getId();
+        UUID id = runService.create(spec("demo/usage"), null, ANYONE).run().getId();
         queue.claimForStaging("local", "me", 10);
         queue.markQueued(id, "staged");
         queue.claimForStart("local", "me", 10);
@@ -237,19 +241,20 @@ abstract class PersistenceContract {
 
     @Test
     void aLiveSampleNeitherConflictsWithNorIsOverwrittenByAConcurrentStateChange() {
-        UUID id = runService.create(spec("demo/live"), null).run().getId();
+        UUID id = runService.create(spec("demo/live"), null, ANYONE).run().getId();
         queue.claimForStaging("local", "me", 10);
         queue.markQueued(id, "staged");
         queue.claimForStart("local", "me", 10);
-        UUID ended = runService.create(spec("demo/ended"), null).run().getId();
-        runService.cancel(ended);
+        UUID ended = runService.create(spec("demo/ended"), null, ANYONE).run().getId();
+        runService.cancel(ended, ANYONE);
         LiveUsage sample = new LiveUsage(Instant.parse("2026-11-28T23:40:00.123Z"), 11_423_744L, 168_620_032L, 5.0);
         TransactionTemplate transaction = new TransactionTemplate(transactionManager);
 
         transaction.executeWithoutResult(status -> {
             Run stale = runs.findById(id).orElseThrow();
             await(threads.submit(() -> queue.recordLiveUsage(Map.of(id, sample, ended, sample))));
-            stale.requestCancel(Instant.now()); // written with the version read before the sample: it must still win
+            stale.requestCancel(
+                    "someone", Instant.now()); // written with the version read before the sample: it must still win
             runs.saveAndFlush(stale);
         });
 
@@ -261,8 +266,9 @@ abstract class PersistenceContract {
 
     @Test
     void aSampleIsDroppedWhenItsRunStopsRunningWithoutEndingOrItsClusterStopsSampling() {
-        UUID requeued = runService.create(spec("demo/requeued"), null).run().getId();
-        UUID other = runService.create(spec("demo/other"), null).run().getId();
+        UUID requeued =
+                runService.create(spec("demo/requeued"), null, ANYONE).run().getId();
+        UUID other = runService.create(spec("demo/other"), null, ANYONE).run().getId();
         queue.claimForStaging("local", "me", 10);
         queue.markQueued(requeued, "staged");
         queue.markQueued(other, "staged");
@@ -284,8 +290,12 @@ abstract class PersistenceContract {
 
     @Test
     void idempotencyKeysAreUnique() {
-        runService.create(spec("demo/key"), "key-1");
-        Run duplicate = Run.accept(UUID.randomUUID(), spec("demo/key"), "{}", "key-1", "other", Instant.now());
+        runService.create(spec("demo/key"), "key-1", ANYONE);
+        Run duplicate = Run.accept(
+                UUID.randomUUID(),
+                spec("demo/key"),
+                new RunRequest("bash", "{}", "key-1", "other", ANYONE.name()),
+                Instant.now());
 
         assertThatThrownBy(() -> runs.saveAndFlush(duplicate)).isInstanceOf(DataIntegrityViolationException.class);
     }
@@ -294,8 +304,10 @@ abstract class PersistenceContract {
     void concurrentCreatesWithOneKeyMakeOneRun() throws Exception {
         List<Future<UUID>> creates = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            creates.add(threads.submit(
-                    () -> runService.create(spec("demo/once"), "same-key").run().getId()));
+            creates.add(threads.submit(() -> runService
+                    .create(spec("demo/once"), "same-key", ANYONE)
+                    .run()
+                    .getId()));
         }
         Set<UUID> ids = new HashSet<>();
         for (Future<UUID> create : creates) {
@@ -309,7 +321,7 @@ abstract class PersistenceContract {
 
     @Test
     void logBytesComeBackExactlyAsStored() {
-        UUID id = runService.create(spec("demo/bytes"), null).run().getId();
+        UUID id = runService.create(spec("demo/bytes"), null, ANYONE).run().getId();
         byte[] first = {(byte) 0xff, 0, 'a', (byte) 0xc3};
         byte[] second = {(byte) 0xa9, '\n'};
 

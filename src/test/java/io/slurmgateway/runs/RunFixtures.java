@@ -11,12 +11,12 @@ public final class RunFixtures {
 
     /** A local run that has just been accepted. */
     public static Run accepted(UUID id, RunSpec spec, Instant at) {
-        return Run.accept(id, spec, "{}", null, "fingerprint", at);
+        return Run.accept(id, spec, request(), at);
     }
 
     /** A Slurm run whose job completed with exit code 0 on cluster {@code hpc}. */
     public static Run completedOnSlurm(UUID id, RunSpec spec, String jobId, Instant submittedAt, Instant endedAt) {
-        Run run = Run.accept(id, spec, "{}", null, "fingerprint", submittedAt);
+        Run run = Run.accept(id, spec, request(), submittedAt);
         run.startStaging("instance-a", submittedAt);
         run.recordSubmission("hpc", jobId, submittedAt);
         run.observeSlurm(RunState.RUNNING, "RUNNING", "None", "running", submittedAt);
@@ -24,5 +24,9 @@ public final class RunFixtures {
         run.observeSlurm(null, "COMPLETED", "None", "ended", endedAt);
         run.finish(RunState.COMPLETED, 0, "Slurm job " + jobId + " ended COMPLETED with exit code 0:0", endedAt);
         return run;
+    }
+
+    private static RunRequest request() {
+        return new RunRequest("bash", "{}", null, "fingerprint", "alice");
     }
 }

@@ -67,7 +67,7 @@ class RunStateTest {
     @Test
     void aSecondOutcomeIsIgnoredAndTheFirstIsKept() {
         Run run = acceptedRun();
-        run.requestCancel(Instant.EPOCH);
+        run.requestCancel("someone", Instant.EPOCH);
 
         run.finish(FAILED, 1, "late report", Instant.EPOCH);
 
@@ -78,17 +78,18 @@ class RunStateTest {
     @Test
     void cancelOfAnEndedRunIsRefused() {
         Run run = acceptedRun();
-        run.requestCancel(Instant.EPOCH);
+        run.requestCancel("someone", Instant.EPOCH);
 
-        assertThatThrownBy(() -> run.requestCancel(Instant.EPOCH)).isInstanceOf(RunNotCancellableException.class);
+        assertThatThrownBy(() -> run.requestCancel("someone", Instant.EPOCH))
+                .isInstanceOf(RunNotCancellableException.class);
     }
 
     @Test
     void cancelOfAnExecutingRunAsksItsExecutorOnce() {
         Run run = runningRun();
 
-        assertThat(run.requestCancel(Instant.EPOCH)).isFalse();
-        assertThat(run.requestCancel(Instant.EPOCH)).isFalse();
+        assertThat(run.requestCancel("someone", Instant.EPOCH)).isFalse();
+        assertThat(run.requestCancel("someone", Instant.EPOCH)).isFalse();
 
         assertThat(run.getState()).isEqualTo(RUNNING);
         assertThat(run.isCancelRequested()).isTrue();
@@ -132,7 +133,7 @@ class RunStateTest {
     }
 
     private static Run pipesRun() {
-        Run run = Run.accept(UUID.randomUUID(), spec(true), "{}", null, "f", Instant.EPOCH);
+        Run run = Run.accept(UUID.randomUUID(), spec(true), request(), Instant.EPOCH);
         run.startStaging("me", Instant.EPOCH);
         run.markQueued("staged", Instant.EPOCH);
         run.markStarting("me", Instant.EPOCH);
@@ -144,7 +145,7 @@ class RunStateTest {
     }
 
     private static Run acceptedRun() {
-        return Run.accept(UUID.randomUUID(), spec(false), "{}", null, "f", Instant.EPOCH);
+        return Run.accept(UUID.randomUUID(), spec(false), request(), Instant.EPOCH);
     }
 
     private static RunSpec spec(boolean relaysPipes) {
@@ -159,5 +160,9 @@ class RunStateTest {
                 null,
                 null,
                 relaysPipes ? new RunSpec.Dagster(null, null, Map.of()) : null);
+    }
+
+    private static RunRequest request() {
+        return new RunRequest("bash", "{}", null, "f", "someone");
     }
 }

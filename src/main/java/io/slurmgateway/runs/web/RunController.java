@@ -4,6 +4,7 @@ import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.runs.RunState;
+import io.slurmgateway.security.Callers;
 import io.slurmgateway.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -83,7 +84,7 @@ class RunController {
             throw new InvalidParameterException(
                     "Idempotency-Key", "must be 1 to 255 printable ASCII characters without spaces");
         }
-        RunService.Created created = runs.create(spec, key);
+        RunService.Created created = runs.create(spec, key, Callers.current());
         Run run = created.run();
         return ResponseEntity.status(created.isNew() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .location(URI.create("/api/v1/runs/" + run.getId()))
@@ -105,7 +106,7 @@ class RunController {
                 @ApiResponse(responseCode = "400", description = "The id is not a UUID")
             })
     RunResponse get(@PathVariable UUID id) {
-        Run run = runs.get(id);
+        Run run = runs.get(id, Callers.current());
         return RunResponse.of(run, runs.specOf(run));
     }
 
@@ -139,7 +140,8 @@ class RunController {
         }
         Page<Run> found = runs.list(
                 new RunService.RunFilter(state, asset, cluster),
-                PageRequest.of(page, size, Sort.by(Sort.Order.desc("times.createdAt"), Sort.Order.desc("id"))));
+                PageRequest.of(page, size, Sort.by(Sort.Order.desc("times.createdAt"), Sort.Order.desc("id"))),
+                Callers.current());
         return new RunPage(
                 found.map(run -> RunResponse.of(run, runs.specOf(run))).getContent(),
                 page,
@@ -166,7 +168,7 @@ class RunController {
                 @ApiResponse(responseCode = "409", description = "The run has already ended")
             })
     ResponseEntity<RunResponse> cancel(@PathVariable UUID id) {
-        Run run = runs.cancel(id);
+        Run run = runs.cancel(id, Callers.current());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(RunResponse.of(run, runs.specOf(run)));
     }
 }

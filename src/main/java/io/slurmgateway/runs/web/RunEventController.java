@@ -2,6 +2,8 @@ package io.slurmgateway.runs.web;
 
 import io.slurmgateway.runs.RunEvent;
 import io.slurmgateway.runs.RunService;
+import io.slurmgateway.security.Caller;
+import io.slurmgateway.security.Callers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -64,14 +66,9 @@ class RunEventController {
             @RequestParam(defaultValue = "0") long after,
             @RequestParam(required = false) Integer limit) {
         int count = EventPages.limit(limit, api);
-        return runs
-                .events(
-                        id,
-                        EventPages.after(after),
-                        count,
-                        api.maxEventBytesPerRead().toBytes())
-                .events()
-                .stream()
+        long from = EventPages.after(after);
+        runs.get(id, Callers.current());
+        return runs.events(id, from, count, api.maxEventBytesPerRead().toBytes()).events().stream()
                 .map(RunEventResponse::of)
                 .toList();
     }
@@ -84,9 +81,10 @@ class RunEventController {
             @RequestParam(defaultValue = "0") long after,
             @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
         long start = EventPages.after(lastEventId != null ? lastEventId : after);
-        runs.get(id);
+        Caller caller = Callers.current();
+        runs.get(id, caller);
         long[] position = {start};
-        return streams.open(emitter -> {
+        return streams.open(caller, emitter -> {
             boolean ended = runs.get(id).getState().isTerminal();
             List<RunEvent> fresh = runs.events(
                             id,

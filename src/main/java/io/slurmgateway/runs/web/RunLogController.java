@@ -3,6 +3,8 @@ package io.slurmgateway.runs.web;
 import io.slurmgateway.runs.LogStream;
 import io.slurmgateway.runs.RunLogService;
 import io.slurmgateway.runs.RunService;
+import io.slurmgateway.security.Caller;
+import io.slurmgateway.security.Callers;
 import io.slurmgateway.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -87,7 +89,8 @@ class RunLogController {
             @RequestParam(defaultValue = "0") long offset) {
         LogStream logStream = streamOf(stream);
         checkOffset(offset);
-        boolean ended = runs.get(id).getState().isTerminal(); // read before the bytes: an ended run has them all
+        // read before the bytes: an ended run has them all
+        boolean ended = runs.get(id, Callers.current()).getState().isTerminal();
         RunLogService.LogSlice slice =
                 logs.read(id, logStream, offset, (int) api.maxLogRead().toBytes());
         boolean complete = isLastSlice(ended, slice);
@@ -109,9 +112,10 @@ class RunLogController {
         LogStream logStream = streamOf(stream);
         long start = lastEventId != null ? lastEventId : offset;
         checkOffset(start);
-        runs.get(id);
+        Caller caller = Callers.current();
+        runs.get(id, caller);
         long[] position = {start};
-        return streams.open(emitter -> {
+        return streams.open(caller, emitter -> {
             boolean ended = runs.get(id).getState().isTerminal();
             RunLogService.LogSlice slice =
                     logs.read(id, logStream, position[0], (int) api.maxLogRead().toBytes());

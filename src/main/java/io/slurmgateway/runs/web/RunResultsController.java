@@ -2,6 +2,7 @@ package io.slurmgateway.runs.web;
 
 import io.slurmgateway.runs.Run;
 import io.slurmgateway.runs.RunService;
+import io.slurmgateway.security.Callers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -44,7 +45,7 @@ class RunResultsController {
             @RequestParam(defaultValue = "0") long after,
             @RequestParam(required = false) Integer limit) {
         int count = EventPages.limit(limit, api);
-        Run run = runs.get(id);
+        Run run = runs.get(id, Callers.current());
         return RunResultsResponse.of(
                 run,
                 runs.reportedResults(

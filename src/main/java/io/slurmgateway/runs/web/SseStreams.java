@@ -1,7 +1,12 @@
 package io.slurmgateway.runs.web;
 
+import io.slurmgateway.security.Caller;
+import io.slurmgateway.security.LimitExceededException;
+import io.slurmgateway.security.SecurityProperties;
 import io.slurmgateway.system.TooManyStreamsException;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -38,10 +43,17 @@ class SseStreams implements DisposableBean {
 
     private final ScheduledExecutorService pollers;
     private final ApiProperties api;
+    private static final long RETRY_STREAMS_AFTER_SECONDS = 5;
+
+    private final SecurityProperties security;
     private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
 
-    SseStreams(ApiProperties api) {
+    /** Open streams by caller; guarded by {@code open}'s monitor. */
+    private final Map<String, Integer> byCaller = new HashMap<>();
+
+    SseStreams(ApiProperties api, SecurityProperties security) {
         this.api = api;
+        this.security = security;
         this.pollers = Executors.newScheduledThreadPool(api.streamThreads(), runnable -> {
             Thread thread = new Thread(runnable, "sse-poller");
             thread.setDaemon(true);
@@ -49,18 +61,36 @@ class SseStreams implements DisposableBean {
         });
     }
 
-    /** @throws TooManyStreamsException when {@code gateway.api.max-streams} are open already */
-    SseEmitter open(Source source) {
+    /**
+     * Opens a stream for {@code caller}.
+     *
+     * @throws TooManyStreamsException when {@code gateway.api.max-streams} are open already
+     * @throws LimitExceededException when the caller has {@code gateway.security.limits.max-streams} open already
+     */
+    SseEmitter open(Caller caller, Source source) {
         SseEmitter emitter = new SseEmitter(api.streamTimeout().toMillis());
         synchronized (open) {
             if (open.size() >= api.maxStreams()) {
                 throw new TooManyStreamsException(api.maxStreams());
             }
+            int callersStreams = byCaller.getOrDefault(caller.name(), 0);
+            if (security.authenticationConfigured()
+                    && callersStreams >= security.limits().maxStreams()) {
+                throw new LimitExceededException(
+                        "'" + caller.name() + "' has " + callersStreams + " event streams open"
+                                + " (gateway.security.limits.max-streams); close one, or retry later",
+                        RETRY_STREAMS_AFTER_SECONDS);
+            }
             open.add(emitter);
+            byCaller.merge(caller.name(), 1, Integer::sum);
         }
         AtomicReference<ScheduledFuture<?>> polling = new AtomicReference<>();
         Runnable stop = () -> {
-            open.remove(emitter);
+            synchronized (open) {
+                if (open.remove(emitter)) {
+                    byCaller.computeIfPresent(caller.name(), (name, count) -> count == 1 ? null : count - 1);
+                }
+            }
             ScheduledFuture<?> task = polling.get();
             if (task != null) {
                 task.cancel(false);
@@ -118,7 +148,10 @@ class SseStreams implements DisposableBean {
     @Override
     public void destroy() {
         open.forEach(SseEmitter::complete);
-        open.clear();
+        synchronized (open) {
+            open.clear();
+            byCaller.clear();
+        }
         pollers.shutdownNow();
     }
 }

@@ -64,7 +64,7 @@ class RunControllerSliceTest {
     void aNewRunIsAcceptedWith202ItsLocationAndItsWholeShape() throws Exception {
         UUID id = UUID.randomUUID();
         Run run = RunFixtures.accepted(id, SPEC, Instant.parse("2026-12-01T10:00:00Z"));
-        when(runs.create(any(), isNull())).thenReturn(new RunService.Created(run, SPEC, true));
+        when(runs.create(any(), isNull(), any())).thenReturn(new RunService.Created(run, SPEC, true));
 
         mvc.perform(post("/api/v1/runs").contentType(MediaType.APPLICATION_JSON).content(BODY))
                 .andExpect(status().isAccepted())
@@ -85,7 +85,7 @@ class RunControllerSliceTest {
     @Test
     void aRepeatOfAnIdempotentRequestIs200WithTheFirstRun() throws Exception {
         Run run = RunFixtures.accepted(UUID.randomUUID(), SPEC, Instant.now());
-        when(runs.create(any(), eq("key-1"))).thenReturn(new RunService.Created(run, SPEC, false));
+        when(runs.create(any(), eq("key-1"), any())).thenReturn(new RunService.Created(run, SPEC, false));
 
         mvc.perform(post("/api/v1/runs")
                         .contentType(MediaType.APPLICATION_JSON)
@@ -100,7 +100,7 @@ class RunControllerSliceTest {
         UUID id = UUID.randomUUID();
         Run run = RunFixtures.completedOnSlurm(
                 id, SLURM_SPEC, "42", Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:00:05Z"));
-        when(runs.get(id)).thenReturn(run);
+        when(runs.get(eq(id), any())).thenReturn(run);
         when(runs.specOf(run)).thenReturn(SLURM_SPEC);
 
         mvc.perform(get("/api/v1/runs/" + id))
@@ -120,7 +120,7 @@ class RunControllerSliceTest {
     @Test
     void anUnknownRunIsA404Problem() throws Exception {
         UUID id = UUID.randomUUID();
-        when(runs.get(id)).thenThrow(new RunNotFoundException(id));
+        when(runs.get(eq(id), any())).thenThrow(new RunNotFoundException(id));
 
         mvc.perform(get("/api/v1/runs/" + id))
                 .andExpect(status().isNotFound())
@@ -134,7 +134,7 @@ class RunControllerSliceTest {
     @Test
     void cancellingAnEndedRunIsA409ProblemNamingItsState() throws Exception {
         UUID id = UUID.randomUUID();
-        when(runs.cancel(id)).thenThrow(new RunNotCancellableException(id, RunState.COMPLETED));
+        when(runs.cancel(eq(id), any())).thenThrow(new RunNotCancellableException(id, RunState.COMPLETED));
 
         mvc.perform(post("/api/v1/runs/" + id + "/cancel"))
                 .andExpect(status().isConflict())
@@ -145,7 +145,7 @@ class RunControllerSliceTest {
 
     @Test
     void anInvalidSpecIsA400NamingEveryField() throws Exception {
-        when(runs.create(any(), isNull()))
+        when(runs.create(any(), isNull(), any()))
                 .thenThrow(new InvalidRunSpecException(List.of(
                         new SpecViolation("asset", "must be path parts joined by '/'"),
                         new SpecViolation("resources.memory", "must be a positive whole number"))));
@@ -162,7 +162,7 @@ class RunControllerSliceTest {
     @Test
     void aReusedIdempotencyKeyIsA409NamingTheFirstRun() throws Exception {
         UUID first = UUID.randomUUID();
-        when(runs.create(any(), eq("key-2"))).thenThrow(new IdempotencyConflictException(first));
+        when(runs.create(any(), eq("key-2"), any())).thenThrow(new IdempotencyConflictException(first));
 
         mvc.perform(post("/api/v1/runs")
                         .contentType(MediaType.APPLICATION_JSON)
@@ -190,7 +190,7 @@ class RunControllerSliceTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("resources.nodes"))
                 .andExpect(jsonPath("$.errors[0].message").value("must be a whole number"));
-        verify(runs, never()).create(any(), any());
+        verify(runs, never()).create(any(), any(), any());
     }
 
     @Test
@@ -200,13 +200,13 @@ class RunControllerSliceTest {
         mvc.perform(post("/api/v1/runs").contentType(MediaType.APPLICATION_JSON).content(large))
                 .andExpect(status().isContentTooLarge())
                 .andExpect(jsonPath("$.type").value(PROBLEM + "request-too-large"));
-        verify(runs, never()).create(any(), any());
+        verify(runs, never()).create(any(), any(), any());
     }
 
     @Test
     void aFailureInsideTheGatewayIsA500ThatRevealsNothingOfItsCause() throws Exception {
         UUID id = UUID.randomUUID();
-        when(runs.get(id)).thenThrow(new IllegalStateException("the internal detail no client may see"));
+        when(runs.get(eq(id), any())).thenThrow(new IllegalStateException("the internal detail no client may see"));
 
         mvc.perform(get("/api/v1/runs/" + id))
                 .andExpect(status().isInternalServerError())

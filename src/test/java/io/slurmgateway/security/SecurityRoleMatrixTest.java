@@ -1,0 +1,277 @@
+package io.slurmgateway.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.slurmgateway.support.GatewayTestBase;
+import io.slurmgateway.support.TestIdentityProvider;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The role matrix over every endpoint of a gateway with API tokens and OIDC on, over real HTTP: who gets 401, 403,
+ * 404 and 2xx. JWTs are signed by a key this test generates and checked against a JWK set served over real HTTP. The
+ * gateway executes nothing here (runs stay ACCEPTED), so every outcome is the security layer's and the runs module's.
+ */
+class SecurityRoleMatrixTest extends GatewayTestBase {
+
+    private static final TestIdentityProvider IDP = new TestIdentityProvider();
+    private static final Map<String, String> TOKENS = new LinkedHashMap<>();
+    private static final String SLURM_RUN =
+            "{\"asset\": \"demo/a\", \"mode\": \"slurm\", \"cluster\": \"hpc\", \"payload\": {\"script\": \"echo hi\"}}";
+    private static final String LOCAL_RUN =
+            "{\"asset\": \"demo/a\", \"mode\": \"local\", \"payload\": {\"script\": \"echo hi\"}}";
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        Path home = isolate(registry, "security-matrix");
+        Path placeholder = Files.writeString(home.resolve("placeholder"), "never read: nothing is executed");
+        registry.add("gateway.execution.enabled", () -> "false");
+        registry.add("gateway.clusters.hpc.host", () -> "login.invalid");
+        registry.add("gateway.clusters.hpc.user", () -> "nobody");
+        registry.add("gateway.clusters.hpc.private-key", placeholder::toString);
+        registry.add("gateway.clusters.hpc.known-hosts", placeholder::toString);
+        token(registry, "alice", "submitter");
+        token(registry, "bob", "submitter");
+        token(registry, "carol", "submitter,local");
+        token(registry, "reader", "reader");
+        token(registry, "admin", "admin");
+        registry.add("gateway.security.oidc.jwk-set-uri", IDP::jwkSetUri);
+        registry.add("gateway.security.oidc.issuer-uri", () -> TestIdentityProvider.ISSUER);
+        registry.add("gateway.security.oidc.audience", () -> TestIdentityProvider.AUDIENCE);
+        registry.add("gateway.security.limits.requests-per-minute", () -> "0"); // SecurityLimitsTest covers limits
+    }
+
+    private static void token(DynamicPropertyRegistry registry, String name, String roles) {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        String token = "sgw_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        TOKENS.put(name, token);
+        registry.add("gateway.security.tokens." + name + ".sha256", () -> ApiTokens.digestOf(token));
+        registry.add("gateway.security.tokens." + name + ".roles", () -> roles);
+    }
+
+    @AfterAll
+    static void stopIdentityProvider() {
+        IDP.close();
+    }
+
+    @Test
+    void everyEndpointRefusesARequestWithoutAValidTokenWith401() {
+        String run = created("alice", SLURM_RUN);
+        List<String> roles = List.of("submitter", "reader");
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("no token", null);
+        refused.put("no bearer value", "Bearer ");
+        refused.put("malformed", "Bearer not a token at all");
+        refused.put("unknown token", "Bearer sgw_" + "A".repeat(43));
+        refused.put("basic credentials", "Basic YWxpY2U6c2VjcmV0");
+        refused.put("expired JWT", "Bearer " + IDP.expiredToken("dave", roles));
+        refused.put("JWT for another audience", "Bearer " + IDP.tokenForAudience("dave", roles, "other-service"));
+        refused.put("JWT from another issuer", "Bearer " + IDP.tokenFromIssuer("dave", roles, "https://evil.invalid"));
+        refused.put("JWT with alg none", "Bearer " + IDP.unsignedToken("dave", roles));
+        refused.put("JWT signed by a foreign key", "Bearer " + IDP.forgedToken("dave", roles));
+        refused.forEach((what, authorization) -> endpoints(run).forEach(endpoint -> {
+            HttpResponse<String> response = call(endpoint, authorization);
+            assertThat(response.statusCode()).as(what + ": " + endpoint).isEqualTo(401);
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                    .as(what + ": " + endpoint)
+                    .hasValueSatisfying(challenge -> assertThat(challenge).startsWith("Bearer"));
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(client.json(response).get("type").asString())
+                    .isEqualTo("urn:slurm-gateway:problem:unauthorized");
+        }));
+    }
+
+    @Test
+    void readersReadEveryRunButCreateAndCancelNothing() {
+        String run = created("alice", SLURM_RUN);
+        for (Endpoint endpoint : endpoints(run)) {
+            HttpResponse<String> response = call(endpoint, "reader");
+            assertThat(response.statusCode())
+                    .as(endpoint + " " + response.body())
+                    .isEqualTo(endpoint.method().equals("GET") ? 200 : 403);
+        }
+        assertThat(client.json(call(new Endpoint("POST", "/api/v1/runs", SLURM_RUN), "reader"))
+                        .get("type")
+                        .asString())
+                .isEqualTo("urn:slurm-gateway:problem:forbidden");
+        assertThat(ids(call(new Endpoint("GET", "/api/v1/runs?size=200", null), "reader")))
+                .contains(run);
+    }
+
+    @Test
+    void aSubmitterSeesOnlyItsOwnRunsAndAnotherOnesAreNotFound() {
+        String alices = created("alice", SLURM_RUN);
+        JsonNode run = client.json(call(new Endpoint("GET", "/api/v1/runs/" + alices, null), "alice"));
+        assertThat(run.get("createdBy").asString()).isEqualTo("alice");
+
+        for (Endpoint endpoint : endpoints(alices)) {
+            if (endpoint.path().contains(alices)) {
+                HttpResponse<String> response = call(endpoint, "bob");
+                assertThat(response.statusCode())
+                        .as(endpoint + " " + response.body())
+                        .isEqualTo(404);
+                assertThat(client.json(response).get("type").asString())
+                        .isEqualTo("urn:slurm-gateway:problem:run-not-found");
+            }
+        }
+        String bobs = created("bob", SLURM_RUN);
+        assertThat(ids(call(new Endpoint("GET", "/api/v1/runs?size=200", null), "bob")))
+                .contains(bobs)
+                .doesNotContain(alices);
+        assertThat(ids(call(new Endpoint("GET", "/api/v1/runs?size=200", null), "alice")))
+                .contains(alices)
+                .doesNotContain(bobs);
+        assertThat(ids(call(new Endpoint("GET", "/api/v1/runs?size=200", null), "admin")))
+                .contains(alices, bobs);
+    }
+
+    @Test
+    void aSubmitterCancelsItsOwnRunsAndAnAdminCancelsAny() {
+        String own = created("alice", SLURM_RUN);
+        HttpResponse<String> cancelled = call(new Endpoint("POST", "/api/v1/runs/" + own + "/cancel", ""), "alice");
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(202);
+        assertThat(client.json(cancelled).get("reason").asString()).contains("alice");
+
+        String other = created("bob", SLURM_RUN);
+        HttpResponse<String> byAdmin = call(new Endpoint("POST", "/api/v1/runs/" + other + "/cancel", ""), "admin");
+        assertThat(byAdmin.statusCode()).as(byAdmin.body()).isEqualTo(202);
+        assertThat(client.json(byAdmin).get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(client.json(byAdmin).get("reason").asString()).contains("admin");
+    }
+
+    @Test
+    void localRunsNeedTheLocalRole() {
+        HttpResponse<String> refused = call(new Endpoint("POST", "/api/v1/runs", LOCAL_RUN), "alice");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(client.json(refused).get("errors").findValuesAsString("field"))
+                .containsExactly("mode");
+
+        HttpResponse<String> admitted = call(new Endpoint("POST", "/api/v1/runs", LOCAL_RUN), "carol");
+        assertThat(admitted.statusCode()).as(admitted.body()).isEqualTo(202);
+    }
+
+    @Test
+    void idempotencyKeysBelongToTheirPrincipal() {
+        String other = SLURM_RUN.replace("echo hi", "echo other");
+        HttpResponse<String> alices = post("alice", SLURM_RUN, "nightly-1");
+        HttpResponse<String> bobs = post("bob", other, "nightly-1");
+        assertThat(alices.statusCode()).isEqualTo(202);
+        assertThat(bobs.statusCode())
+                .as("another principal's key is not this one's")
+                .isEqualTo(202);
+        assertThat(id(bobs)).isNotEqualTo(id(alices));
+
+        HttpResponse<String> repeat = post("alice", SLURM_RUN, "nightly-1");
+        assertThat(repeat.statusCode()).isEqualTo(200);
+        assertThat(id(repeat)).isEqualTo(id(alices));
+        assertThat(post("alice", other, "nightly-1").statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void aJwtOfTheIdentityProviderAuthenticatesItsSubjectWithItsRoles() {
+        String jwt = "Bearer " + IDP.token("dave", List.of("submitter"));
+        HttpResponse<String> created = client.post("/api/v1/runs", SLURM_RUN, Map.of("Authorization", jwt));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        assertThat(client.json(created).get("createdBy").asString()).isEqualTo("dave");
+        assertThat(call(new Endpoint("GET", "/api/v1/runs/" + id(created), null), "alice")
+                        .statusCode())
+                .isEqualTo(404);
+
+        String readerJwt = "Bearer " + IDP.token("erin", List.of("reader"));
+        assertThat(client.post("/api/v1/runs", SLURM_RUN, Map.of("Authorization", readerJwt))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(client.get("/api/v1/runs/" + id(created), Map.of("Authorization", readerJwt))
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void probesAndTheApiDocumentAreOpenAndTheScrapeNeedsTheMetricsRole() {
+        assertThat(client.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(client.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        assertThat(client.get("/actuator/health").statusCode()).isEqualTo(200);
+        HttpResponse<String> document = client.get("/v3/api-docs");
+        assertThat(document.statusCode()).isEqualTo(200);
+        JsonNode bearer =
+                client.json(document).get("components").get("securitySchemes").get("bearer");
+        assertThat(bearer.get("scheme").asString()).isEqualTo("bearer");
+
+        assertThat(client.get("/actuator/prometheus").statusCode()).isEqualTo(401);
+        assertThat(call(new Endpoint("GET", "/actuator/prometheus", null), "reader")
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(call(new Endpoint("GET", "/actuator/prometheus", null), "admin")
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    /** One operation of the API, with the body it takes. */
+    private record Endpoint(String method, String path, String body) {}
+
+    private static Stream<Endpoint> endpointStream(String run) {
+        return Stream.of(
+                new Endpoint("GET", "/api/v1/runs", null),
+                new Endpoint("POST", "/api/v1/runs", SLURM_RUN),
+                new Endpoint("GET", "/api/v1/runs/" + run, null),
+                new Endpoint("GET", "/api/v1/runs/" + run + "/logs/stdout", null),
+                new Endpoint("GET", "/api/v1/runs/" + run + "/events", null),
+                new Endpoint("GET", "/api/v1/runs/" + run + "/results", null),
+                new Endpoint("POST", "/api/v1/runs/" + run + "/cancel", ""),
+                new Endpoint("GET", "/api/v1/clusters", null));
+    }
+
+    private static List<Endpoint> endpoints(String run) {
+        return endpointStream(run).toList();
+    }
+
+    /** Calls an endpoint as a configured principal, or with the given Authorization header value, or none. */
+    private HttpResponse<String> call(Endpoint endpoint, String principalOrAuthorization) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (principalOrAuthorization != null) {
+            String token = TOKENS.get(principalOrAuthorization);
+            headers.put("Authorization", token != null ? "Bearer " + token : principalOrAuthorization);
+        }
+        if (endpoint.method().equals("GET")) {
+            return client.get(endpoint.path(), headers);
+        }
+        headers.put("Content-Type", "application/json");
+        return client.send(endpoint.method(), endpoint.path(), endpoint.body(), headers);
+    }
+
+    private HttpResponse<String> post(String principal, String body, String idempotencyKey) {
+        return client.post(
+                "/api/v1/runs",
+                body,
+                Map.of("Authorization", "Bearer " + TOKENS.get(principal), "Idempotency-Key", idempotencyKey));
+    }
+
+    private String created(String principal, String body) {
+        HttpResponse<String> response = call(new Endpoint("POST", "/api/v1/runs", body), principal);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return id(response);
+    }
+
+    private String id(HttpResponse<String> response) {
+        return client.json(response).get("id").asString();
+    }
+
+    private List<String> ids(HttpResponse<String> page) {
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        return client.json(page).get("items").findValuesAsString("id");
+    }
+}
