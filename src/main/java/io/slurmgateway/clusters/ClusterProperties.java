@@ -9,9 +9,14 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -25,7 +30,10 @@ import org.springframework.util.unit.DataSize;
  * @param host the login node's host name or address
  * @param port its SSH port
  * @param user the account jobs are submitted as
- * @param privateKey an OpenSSH private key file (unencrypted) that logs {@code user} in
+ * @param privateKey an OpenSSH private key file that logs {@code user} in; readable by its owner only (mode 0600 or
+ *     0400), as OpenSSH demands
+ * @param privateKeyPassphraseFile a file holding the passphrase of an encrypted {@code private-key} (its first line);
+ *     owner-only like the key. Unset for a key without a passphrase
  * @param knownHosts an OpenSSH known_hosts file holding the login node's host key
  * @param hostKeyFingerprint the login node's host key pinned by its {@code SHA256:} fingerprint, instead of
  *     {@code knownHosts}
@@ -58,6 +66,7 @@ import org.springframework.util.unit.DataSize;
  *     ends FAILED
  * @param submitAttempts how often a submission that failed for a transient reason is tried in all
  * @param submitRetryBackoff the wait before the first retry of such a submission; it doubles with each further try
+ * @param access who may run on the cluster, and which partitions, accounts and QoS each may request; open by default
  */
 public record ClusterProperties(
         @DefaultValue("ssh") @NotNull Transport transport,
@@ -65,6 +74,7 @@ public record ClusterProperties(
         @DefaultValue("22") @Min(1) @Max(65535) int port,
         @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String user,
         Path privateKey,
+        Path privateKeyPassphraseFile,
         Path knownHosts,
         @Pattern(regexp = "SHA256:[A-Za-z0-9+/]{43}=?", message = "must be an OpenSSH SHA256: fingerprint")
                 String hostKeyFingerprint,
@@ -94,7 +104,14 @@ public record ClusterProperties(
         @DefaultValue("2m") @NotNull Duration accountingWait,
         @DefaultValue("10m") @NotNull Duration lostJobTimeout,
         @DefaultValue("5") @Min(1) int submitAttempts,
-        @DefaultValue("2s") @NotNull Duration submitRetryBackoff) {
+        @DefaultValue("2s") @NotNull Duration submitRetryBackoff,
+        @Valid ClusterAccess access) {
+
+    private static final List<String> KNOWN_ROLES = List.of("reader", "submitter", "admin", "local");
+
+    public ClusterProperties {
+        access = access == null ? ClusterAccess.OPEN : access;
+    }
 
     /** How the gateway reaches a cluster's login node. */
     public enum Transport {
@@ -112,6 +129,7 @@ public record ClusterProperties(
                 port,
                 user,
                 privateKey,
+                privateKeyPassphraseFile,
                 knownHosts,
                 hostKeyFingerprint,
                 acceptAnyHostKey,
@@ -122,6 +140,7 @@ public record ClusterProperties(
                                 jumpHost.port(),
                                 jumpHost.user(),
                                 jumpHost.privateKey(),
+                                jumpHost.privateKeyPassphraseFile(),
                                 jumpHost.knownHosts(),
                                 jumpHost.hostKeyFingerprint()),
                 poolSize,
@@ -150,6 +169,7 @@ public record ClusterProperties(
             @DefaultValue("22") @Min(1) @Max(65535) int port,
             @NotBlank String user,
             @NotNull Path privateKey,
+            Path privateKeyPassphraseFile,
             Path knownHosts,
             @Pattern(regexp = "SHA256:[A-Za-z0-9+/]{43}=?", message = "must be an OpenSSH SHA256: fingerprint")
                     String hostKeyFingerprint) {}
@@ -168,6 +188,14 @@ public record ClusterProperties(
             throw new IllegalStateException(
                     prefix + ".live-usage-interval must not be negative (0s turns sampling off)");
         }
+        Set<String> roles = new java.util.TreeSet<>(access.roles());
+        roles.addAll(access.roleGrants().keySet());
+        for (String role : roles) {
+            if (!KNOWN_ROLES.contains(role.toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalStateException(prefix + ".access: unknown role '" + role + "' (known: "
+                        + String.join(", ", KNOWN_ROLES) + ")");
+            }
+        }
         if (workDir.contains("..")) {
             throw new IllegalStateException(prefix + ".work-dir must not contain '..'");
         }
@@ -180,10 +208,12 @@ public record ClusterProperties(
                         + ".transport=local, when the gateway runs on the login node)");
             }
         }
-        checkReadable(prefix + ".private-key", privateKey);
+        checkSecret(prefix + ".private-key", privateKey);
+        checkSecret(prefix + ".private-key-passphrase-file", privateKeyPassphraseFile);
         checkHostKeyVerification(prefix, knownHosts, hostKeyFingerprint, acceptAnyHostKey);
         if (jumpHost != null) {
-            checkReadable(prefix + ".jump-host.private-key", jumpHost.privateKey());
+            checkSecret(prefix + ".jump-host.private-key", jumpHost.privateKey());
+            checkSecret(prefix + ".jump-host.private-key-passphrase-file", jumpHost.privateKeyPassphraseFile());
             checkHostKeyVerification(
                     prefix + ".jump-host", jumpHost.knownHosts(), jumpHost.hostKeyFingerprint(), false);
         }
@@ -207,6 +237,34 @@ public record ClusterProperties(
         }
         if (knownHosts != null) {
             checkReadable(prefix + ".known-hosts", knownHosts);
+        }
+    }
+
+    /** A key or passphrase file: readable, and by its owner only, or anyone on the gateway host could take it. */
+    private static void checkSecret(String property, Path file) {
+        if (file == null) {
+            return;
+        }
+        checkReadable(property, file);
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+            Set<PosixFilePermission> shared = EnumSet.copyOf(mode);
+            shared.retainAll(EnumSet.of(
+                    PosixFilePermission.GROUP_READ,
+                    PosixFilePermission.GROUP_WRITE,
+                    PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_READ,
+                    PosixFilePermission.OTHERS_WRITE,
+                    PosixFilePermission.OTHERS_EXECUTE));
+            if (!shared.isEmpty()) {
+                throw new IllegalStateException(property + ": " + file + " is accessible to its group or others (mode "
+                        + PosixFilePermissions.toString(mode) + "); make it readable by its owner only:"
+                        + " chmod 600 " + file);
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX modes (not one the gateway is deployed on): nothing to check
+        } catch (java.io.IOException unreadable) {
+            throw new IllegalStateException(property + ": the mode of " + file + " cannot be read", unreadable);
         }
     }
 

@@ -2,7 +2,12 @@ package io.slurmgateway.host;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.keepalive.KeepAliveRunner;
 import net.schmizz.sshj.DefaultConfig;
@@ -11,6 +16,7 @@ import net.schmizz.sshj.common.DisconnectReason;
 import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 import net.schmizz.sshj.transport.verification.PromiscuousVerifier;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +62,12 @@ final class SshConnector {
                 verifyHostKeys(jumpClient, jump.knownHosts(), jump.hostKeyFingerprint(), false);
                 jumpClient.connect(jump.host(), jump.port());
                 jumpClient.authPublickey(
-                        jump.user(), jumpClient.loadKeys(jump.privateKey().toString()));
+                        jump.user(),
+                        loadKey(jumpClient, jump.privateKey(), jump.privateKeyPassphraseFile(), ".jump-host"));
                 client.connectVia(jumpClient.newDirectConnection(settings.host(), settings.port()));
             }
             client.authPublickey(
-                    settings.user(), client.loadKeys(settings.privateKey().toString()));
+                    settings.user(), loadKey(client, settings.privateKey(), settings.privateKeyPassphraseFile(), ""));
             // opening a channel or starting a command waits at most as long as a whole command may take
             client.getConnection().setTimeoutMs((int) settings.commandTimeout().toMillis());
             KeepAliveRunner keepAlive = (KeepAliveRunner) client.getConnection().getKeepAlive();
@@ -85,6 +92,52 @@ final class SshConnector {
             closeQuietly(client);
             closeQuietly(jumpClient);
             throw failed;
+        }
+    }
+
+    /**
+     * Loads a private key, decrypting it with the first line of its passphrase file. The passphrase is held only for
+     * the call and wiped after it; a wrong or missing one fails with a message naming the properties, never the key.
+     */
+    private KeyProvider loadKey(SSHClient client, Path key, Path passphraseFile, String jump) throws IOException {
+        String property = settings.propertyPrefix() + jump;
+        char[] passphrase = passphraseFile == null ? null : firstLine(passphraseFile);
+        try {
+            KeyProvider provider =
+                    passphrase == null ? client.loadKeys(key.toString()) : client.loadKeys(key.toString(), passphrase);
+            provider.getPrivate(); // decrypts now, so a wrong passphrase is reported as such rather than as auth
+            // failure
+            return provider;
+        } catch (IOException | RuntimeException unreadable) {
+            throw new KeyUnusableException(
+                    "the private key " + key + " (" + property + ".private-key) cannot be used: "
+                            + (passphraseFile == null
+                                    ? "it is unreadable or needs a passphrase (set " + property
+                                            + ".private-key-passphrase-file)"
+                                    : "the passphrase in " + passphraseFile + " (" + property
+                                            + ".private-key-passphrase-file) does not decrypt it, or it is unreadable"),
+                    unreadable);
+        } finally {
+            if (passphrase != null) {
+                Arrays.fill(passphrase, '\0');
+            }
+        }
+    }
+
+    /** The first line of a passphrase file; the bytes read are wiped. */
+    private static char[] firstLine(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        try {
+            int end = 0;
+            while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
+                end++;
+            }
+            CharBuffer decoded = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes, 0, end));
+            char[] line = Arrays.copyOf(decoded.array(), decoded.limit());
+            Arrays.fill(decoded.array(), '\0');
+            return line;
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
         }
     }
 

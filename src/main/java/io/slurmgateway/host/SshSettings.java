@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param port its SSH port
  * @param user the account to log in as
  * @param privateKey an OpenSSH private key file that logs {@code user} in
+ * @param privateKeyPassphraseFile a file whose first line is the key's passphrase; null for a key without one
  * @param knownHosts an OpenSSH known_hosts file holding the host's key; or null
  * @param hostKeyFingerprint the host key pinned by its {@code SHA256:} fingerprint; or null
  * @param acceptAnyHostKey skips host key verification; only for throw-away test setups
@@ -34,6 +35,7 @@ public record SshSettings(
         int port,
         String user,
         Path privateKey,
+        Path privateKeyPassphraseFile,
         Path knownHosts,
         String hostKeyFingerprint,
         boolean acceptAnyHostKey,
@@ -51,5 +53,11 @@ public record SshSettings(
 
     /** A bastion host: how to reach it, verify it and log in to it. */
     public record JumpHost(
-            String host, int port, String user, Path privateKey, Path knownHosts, String hostKeyFingerprint) {}
+            String host,
+            int port,
+            String user,
+            Path privateKey,
+            Path privateKeyPassphraseFile,
+            Path knownHosts,
+            String hostKeyFingerprint) {}
 }

@@ -12,8 +12,11 @@ import io.slurmgateway.security.Role;
 import io.slurmgateway.security.SecurityProperties;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.domain.Page;
@@ -96,6 +99,7 @@ public class RunService {
             throw new NotPermittedException(
                     "mode", "local runs execute on the gateway host and need the role 'local' besides 'submitter'");
         }
+        checkClusterAccess(spec, caller);
         String fingerprint = json.fingerprint(spec);
         if (idempotencyKey != null) {
             Optional<Run> earlier = runs.findByRequestCreatedByAndRequestIdempotencyKey(caller.name(), idempotencyKey);
@@ -122,6 +126,30 @@ public class RunService {
                     .map(winner -> repeatOf(winner, spec, fingerprint, caller))
                     .orElseThrow(() -> raced);
         }
+    }
+
+    /** A cluster may admit only some principals or roles, and only some partitions, accounts and QoS for each. */
+    private void checkClusterAccess(RunSpec spec, Caller caller) {
+        if (!RunMode.SLURM.equals(spec.mode())) {
+            return;
+        }
+        Set<String> roles = caller.roles().stream()
+                .map(role -> role.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toSet());
+        clusters.find(spec.cluster())
+                .flatMap(cluster -> cluster.settings()
+                        .access()
+                        .refusal(
+                                cluster.name(),
+                                caller.name(),
+                                roles,
+                                spec.resources().partition(),
+                                spec.resources().account(),
+                                spec.resources().qos()))
+                .ifPresent(refusal -> {
+                    Audit.mutation(caller, "create", null, "refused: " + refusal.field());
+                    throw new NotPermittedException(refusal.field(), refusal.message());
+                });
     }
 
     private void checkActiveRuns(Caller caller) {

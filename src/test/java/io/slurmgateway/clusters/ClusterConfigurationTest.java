@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slurmgateway.SlurmGatewayApplication;
+import io.slurmgateway.support.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,6 +53,38 @@ class ClusterConfigurationTest {
     }
 
     @Test
+    void keyAndPassphraseFilesOthersCanReadAreRefusedNamingTheFile() throws Exception {
+        Map<String, String> settings = base();
+        Files.setPosixFilePermissions(
+                Path.of(settings.get("c.private-key")), PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> clusters(settings))
+                .hasMessageContaining("gateway.clusters.rig.private-key: " + settings.get("c.private-key"))
+                .hasMessageContaining("is accessible to its group or others (mode rw-r--r--)")
+                .hasMessageContaining("chmod 600");
+
+        Map<String, String> passphrase = base();
+        Path loose = Files.writeString(directory.resolve("passphrase"), "secret\n");
+        Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-rw----"));
+        passphrase.put("c.private-key-passphrase-file", loose.toString());
+        assertThatThrownBy(() -> clusters(passphrase))
+                .hasMessageContaining("gateway.clusters.rig.private-key-passphrase-file: " + loose)
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void aClusterOnThisMachineNeedsNoSshSettingsButAnSshOneNeedsAll() throws Exception {
+        Map<String, String> local = new HashMap<>();
+        local.put("c.transport", "local");
+        assertThat(clusters(local).clusters().get("rig").transport()).isEqualTo(ClusterProperties.Transport.LOCAL);
+
+        Map<String, String> noKey = base();
+        noKey.remove("c.private-key");
+        assertThatThrownBy(() -> clusters(noKey))
+                .hasMessageContaining("gateway.clusters.rig.private-key must be set")
+                .hasMessageContaining("transport=local");
+    }
+
+    @Test
     void liveUsageIsOffUnlessAnIntervalIsSet() throws Exception {
         assertThat(bind(base()).liveUsageInterval()).isZero();
 
@@ -69,7 +103,7 @@ class ClusterConfigurationTest {
 
     @Test
     void theGatewayDoesNotStartWithAnInvalidClusterAndSaysWhichProperty() throws Exception {
-        Path key = Files.writeString(directory.resolve("key"), "x");
+        Path key = TestFiles.ownerOnly(directory.resolve("key"), "x");
         Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
                 () -> new SpringApplicationBuilder(SlurmGatewayApplication.class)
                         .web(WebApplicationType.NONE)
@@ -93,7 +127,7 @@ class ClusterConfigurationTest {
     }
 
     private Map<String, String> base() throws Exception {
-        Path key = Files.writeString(directory.resolve("key"), "x");
+        Path key = TestFiles.ownerOnly(directory.resolve("key"), "x");
         Map<String, String> settings = new HashMap<>();
         settings.put("c.host", "login");
         settings.put("c.user", "u");

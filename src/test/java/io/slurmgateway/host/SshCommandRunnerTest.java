@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.slurmgateway.clusters.ClusterProperties;
+import io.slurmgateway.support.TestFiles;
 import io.slurmgateway.support.TestSshServer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -287,6 +289,49 @@ class SshCommandRunnerTest {
                 .isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDirectory.resolve("empty"))))
                 .isEqualTo("rw-------");
+    }
+
+    @Test
+    void aPassphraseProtectedKeyLogsInWithTheFirstLineOfItsPassphraseFile() throws Exception {
+        Path encrypted = encryptedClientKey("correct horse battery staple");
+        Path passphrase = TestFiles.ownerOnly(directory.resolve("passphrase"), "correct horse battery staple\n");
+
+        SshCommandRunner runner = runner(
+                Map.of("private-key", encrypted.toString(), "private-key-passphrase-file", passphrase.toString()));
+
+        assertThat(runner.execute(List.of("echo", "in")).stdoutText()).isEqualTo("in\n");
+    }
+
+    @Test
+    void aWrongOrMissingPassphraseIsRefusedNamingThePropertyAndNeverThePassphrase() throws Exception {
+        Path encrypted = encryptedClientKey("correct horse battery staple");
+        Path wrong = TestFiles.ownerOnly(directory.resolve("passphrase"), "tr0ub4dor&3\n");
+
+        SshCommandRunner withWrong =
+                runner(Map.of("private-key", encrypted.toString(), "private-key-passphrase-file", wrong.toString()));
+        assertThatThrownBy(() -> withWrong.execute(List.of("true")))
+                .isInstanceOf(KeyUnusableException.class)
+                .hasMessageContaining("gateway.clusters.test.private-key-passphrase-file")
+                .hasMessageContaining("does not decrypt it")
+                .hasMessageNotContaining("tr0ub4dor")
+                .hasMessageNotContaining("correct horse");
+
+        SshCommandRunner without = runner(Map.of("private-key", encrypted.toString()));
+        assertThatThrownBy(() -> without.execute(List.of("true")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("needs a passphrase (set gateway.clusters.test.private-key-passphrase-file)");
+    }
+
+    /** A client key encrypted with {@code passphrase}, which the test server (restarted for it) admits. */
+    private Path encryptedClientKey(String passphrase) throws Exception {
+        Path key = directory.resolve("id_encrypted");
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-f", key.toString())
+                .redirectErrorStream(true)
+                .start();
+        assertThat(keygen.waitFor()).isZero();
+        server.close();
+        server = TestSshServer.start(0, hostKey, Path.of(key + ".pub"));
+        return key;
     }
 
     private SshCommandRunner runner(Map<String, String> overrides) throws Exception {

@@ -12,7 +12,7 @@ import io.slurmgateway.launch.LauncherRegistry;
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.launch.SpecViolation;
 import io.slurmgateway.slurm.SlurmMetrics;
-import java.nio.file.Files;
+import io.slurmgateway.support.TestFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +68,7 @@ class RunSpecValidatorTest {
                 .containsExactly(
                         new SpecViolation("mode", "'slurm' is not available: this gateway has no cluster configured"));
 
-        Path key = Files.writeString(directory.resolve("key"), "not read here");
+        Path key = TestFiles.ownerOnly(directory.resolve("key"), "not read here");
         Map<String, String> settings = Map.of(
                 "c.host", "login", "c.user", "u", "c.private-key", key.toString(), "c.known-hosts", key.toString());
         ClusterProperties rig = new Binder(new MapConfigurationPropertySource(settings))

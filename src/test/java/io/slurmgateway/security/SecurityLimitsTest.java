@@ -3,13 +3,13 @@ package io.slurmgateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slurmgateway.support.GatewayTestBase;
+import io.slurmgateway.support.TestFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,7 +32,7 @@ class SecurityLimitsTest extends GatewayTestBase {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         Path home = isolate(registry, "security-limits");
-        Path placeholder = Files.writeString(home.resolve("placeholder"), "never read: nothing is executed");
+        Path placeholder = TestFiles.ownerOnly(home.resolve("placeholder"), "never read: nothing is executed");
         registry.add("gateway.execution.enabled", () -> "false");
         registry.add("gateway.clusters.hpc.host", () -> "login.invalid");
         registry.add("gateway.clusters.hpc.user", () -> "nobody");

@@ -3,10 +3,10 @@ package io.slurmgateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slurmgateway.support.GatewayTestBase;
+import io.slurmgateway.support.TestFiles;
 import io.slurmgateway.support.TestIdentityProvider;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -37,12 +37,20 @@ class SecurityRoleMatrixTest extends GatewayTestBase {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         Path home = isolate(registry, "security-matrix");
-        Path placeholder = Files.writeString(home.resolve("placeholder"), "never read: nothing is executed");
+        Path placeholder = TestFiles.ownerOnly(home.resolve("placeholder"), "never read: nothing is executed");
         registry.add("gateway.execution.enabled", () -> "false");
         registry.add("gateway.clusters.hpc.host", () -> "login.invalid");
         registry.add("gateway.clusters.hpc.user", () -> "nobody");
         registry.add("gateway.clusters.hpc.private-key", placeholder::toString);
         registry.add("gateway.clusters.hpc.known-hosts", placeholder::toString);
+        registry.add("gateway.clusters.gpu.host", () -> "gpu-login.invalid");
+        registry.add("gateway.clusters.gpu.user", () -> "nobody");
+        registry.add("gateway.clusters.gpu.private-key", placeholder::toString);
+        registry.add("gateway.clusters.gpu.known-hosts", placeholder::toString);
+        registry.add("gateway.clusters.gpu.access.principals", () -> "alice");
+        registry.add("gateway.clusters.gpu.access.roles", () -> "admin");
+        registry.add("gateway.clusters.gpu.access.principal-grants.alice.partitions", () -> "debug,long");
+        registry.add("gateway.clusters.gpu.access.principal-grants.alice.accounts", () -> "proj-a");
         token(registry, "alice", "submitter");
         token(registry, "bob", "submitter");
         token(registry, "carol", "submitter,local");
@@ -201,6 +209,58 @@ class SecurityRoleMatrixTest extends GatewayTestBase {
     }
 
     @Test
+    void aClusterAdmitsOnlyItsPrincipalsAndRolesAndWhatTheirGrantsAllow() {
+        String onGpu = "{\"asset\": \"demo/a\", \"mode\": \"slurm\", \"cluster\": \"gpu\","
+                + " \"payload\": {\"script\": \"echo hi\"}, \"resources\": {%s}}";
+        assertRefused(call(new Endpoint("POST", "/api/v1/runs", onGpu.formatted("")), "bob"), "cluster");
+        assertRefused(
+                call(new Endpoint("POST", "/api/v1/runs", onGpu.formatted("\"partition\": \"gpu\"")), "alice"),
+                "resources.partition");
+        assertRefused(
+                call(
+                        new Endpoint(
+                                "POST",
+                                "/api/v1/runs",
+                                onGpu.formatted("\"partition\": \"debug\", \"account\": \"proj-b\"")),
+                        "alice"),
+                "resources.account");
+
+        assertThat(call(
+                                new Endpoint(
+                                        "POST",
+                                        "/api/v1/runs",
+                                        onGpu.formatted("\"partition\": \"long\", \"account\": \"proj-a\"")),
+                                "alice")
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(call(new Endpoint("POST", "/api/v1/runs", onGpu.formatted("\"partition\": \"gpu\"")), "admin")
+                        .statusCode())
+                .isEqualTo(202);
+    }
+
+    private void assertRefused(HttpResponse<String> response, String field) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+        assertThat(client.json(response).get("errors").findValuesAsString("field"))
+                .containsExactly(field);
+    }
+
+    @Test
+    void onlyAdminsSeeWhereAClusterIsAndWhyItFailed() {
+        JsonNode forReader = cluster(call(new Endpoint("GET", "/api/v1/clusters", null), "reader"), "hpc");
+        assertThat(forReader.get("name").asString()).isEqualTo("hpc");
+        assertThat(forReader.get("host").isNull()).isTrue();
+        assertThat(forReader.get("user").isNull()).isTrue();
+        assertThat(forReader.get("port").asInt()).isZero();
+        assertThat(forReader.get("lastError").isNull()).isTrue();
+        assertThat(forReader.get("health").asString()).isIn("DOWN", "UNKNOWN", "UP");
+
+        JsonNode forAdmin = cluster(call(new Endpoint("GET", "/api/v1/clusters", null), "admin"), "hpc");
+        assertThat(forAdmin.get("host").asString()).isEqualTo("login.invalid");
+        assertThat(forAdmin.get("user").asString()).isEqualTo("nobody");
+        assertThat(forAdmin.get("lastError").asString()).isNotBlank(); // login.invalid never resolves
+    }
+
+    @Test
     void probesAndTheApiDocumentAreOpenAndTheScrapeNeedsTheMetricsRole() {
         assertThat(client.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(client.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
@@ -218,6 +278,15 @@ class SecurityRoleMatrixTest extends GatewayTestBase {
         assertThat(call(new Endpoint("GET", "/actuator/prometheus", null), "admin")
                         .statusCode())
                 .isEqualTo(200);
+    }
+
+    private JsonNode cluster(HttpResponse<String> clusters, String name) {
+        for (JsonNode cluster : client.json(clusters)) {
+            if (cluster.get("name").asString().equals(name)) {
+                return cluster;
+            }
+        }
+        throw new AssertionError("no cluster " + name + " in " + clusters.body());
     }
 
     /** One operation of the API, with the body it takes. */

@@ -37,7 +37,7 @@ public abstract class SharedIdleGatewayTest extends GatewayTestBase {
     private static Path placeholder(Path home) {
         try {
             Path file = home.resolve("placeholder");
-            return Files.exists(file) ? file : Files.writeString(file, "never read: nothing is executed");
+            return Files.exists(file) ? file : TestFiles.ownerOnly(file, "never read: nothing is executed");
         } catch (IOException failed) {
             throw new UncheckedIOException(failed);
         }

@@ -1,5 +1,7 @@
 package io.slurmgateway.clusters.web;
 
+import io.slurmgateway.security.Callers;
+import io.slurmgateway.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -23,8 +25,12 @@ class ClusterController {
             summary = "List the configured clusters",
             description = "Each with its SSH link's health (UP, DOWN, UNKNOWN before the first connection), its pool"
                     + " figures and its partitions as sinfo lists them (the default first; read at most every"
-                    + " gateway.cluster-info-max-age, and not while the cluster is DOWN).")
+                    + " gateway.cluster-info-max-age, and not while the cluster is DOWN). The login host, port, user"
+                    + " and raw error are shown to admins only; others see them as null (port 0).")
     List<ClusterResponse> clusters() {
-        return overview.all();
+        List<ClusterResponse> clusters = overview.all();
+        return Callers.current().has(Role.ADMIN)
+                ? clusters
+                : clusters.stream().map(ClusterResponse::withoutDetails).toList();
     }
 }

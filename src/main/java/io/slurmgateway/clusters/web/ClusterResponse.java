@@ -8,7 +8,10 @@ import java.util.List;
  *
  * @param health UP, DOWN or UNKNOWN (never connected yet)
  * @param partitions as sinfo lists them, the default first; null while the cluster cannot be asked
- * @param lastError why the cluster is DOWN, or why its partitions could not be read
+ * @param host the login node; null for a local-transport cluster, and for callers who are not admins
+ * @param user the cluster account; null for callers who are not admins
+ * @param lastError why the cluster is DOWN, or why its partitions could not be read; null for callers who are not
+ *     admins
  */
 record ClusterResponse(
         String name,
@@ -19,6 +22,11 @@ record ClusterResponse(
         Pool pool,
         List<String> partitions,
         String lastError) {
+
+    /** The cluster as a non-admin sees it: no login host, port, user or raw error, which tell an attacker where to go. */
+    ClusterResponse withoutDetails() {
+        return new ClusterResponse(name, null, 0, null, health, pool, partitions, null);
+    }
 
     /** The SSH pool: connections open of the most allowed, channels busy of the capacity, connections ever opened. */
     record Pool(

@@ -3,10 +3,10 @@ package io.slurmgateway.clusters.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slurmgateway.support.GatewayTestBase;
+import io.slurmgateway.support.TestFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class UnreachableClusterTest extends GatewayTestBase {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         Path home = isolate(registry, "unreachable");
-        Path file = Files.writeString(home.resolve("placeholder"), "never read: nothing answers");
+        Path file = TestFiles.ownerOnly(home.resolve("placeholder"), "never read: nothing answers");
         registry.add("gateway.clusters.down.host", () -> "127.0.0.1");
         registry.add("gateway.clusters.down.port", UnreachableClusterTest::closedPort);
         registry.add("gateway.clusters.down.user", () -> "nobody");
