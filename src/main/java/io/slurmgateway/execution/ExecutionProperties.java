@@ -1,5 +1,6 @@
 package io.slurmgateway.execution;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.InetAddress;
@@ -34,6 +35,7 @@ import org.springframework.validation.annotation.Validated;
  * @param stagingBatchSize how many accepted runs one tick stages at most
  * @param inheritedEnvironment the gateway's environment variables that runs see; nothing else of the gateway's
  *     environment (which may hold credentials) reaches a run
+ * @param localLimits what one local run's processes may use
  */
 @Validated
 @ConfigurationProperties("gateway.execution")
@@ -50,7 +52,23 @@ public record ExecutionProperties(
         @DefaultValue("1GB") @NotNull DataSize maxLogSize,
         @DefaultValue("32") @Min(1) int stagingBatchSize,
         @DefaultValue({"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"}) @NotNull
-                List<String> inheritedEnvironment) {
+                List<String> inheritedEnvironment,
+        @DefaultValue @Valid @NotNull LocalLimits localLimits) {
+
+    /**
+     * What one local run's processes may use ({@code gateway.execution.local-limits.*}). Memory and processes are
+     * limits on the run's whole process tree when the gateway can create cgroups (v1 memory and pids controllers, as
+     * root or with a delegated hierarchy); otherwise memory falls back to a per-process address-space limit and
+     * processes to the per-user limit, which does not bind root. Open files are a per-process limit either way.
+     *
+     * @param memory the resident memory of the whole run; a run past it is killed (exit 137). 0 turns it off
+     * @param processes the processes and threads of the whole run at once; a fork past it fails. 0 turns it off
+     * @param openFiles the open files of each process of the run. 0 leaves the gateway's own limit
+     */
+    public record LocalLimits(
+            @DefaultValue("0B") @NotNull DataSize memory,
+            @DefaultValue("4096") @Min(0) int processes,
+            @DefaultValue("65536") @Min(0) int openFiles) {}
 
     public ExecutionProperties {
         if (instanceId == null || instanceId.isBlank()) {

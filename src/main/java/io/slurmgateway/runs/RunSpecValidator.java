@@ -77,6 +77,7 @@ class RunSpecValidator {
         checkArgs(spec.args(), found);
         checkEnv(spec.env(), found);
         checkResources(spec.resources(), found);
+        checkLocalTimeLimit(spec, found);
         checkDagster(spec.dagster(), found);
         checkPipesContext(spec.dagster(), found);
         return found;
@@ -186,6 +187,19 @@ class RunSpecValidator {
                 checkText(field, value, limits.maxEnvValueSize().toBytes(), found);
             }
         });
+    }
+
+    /** A local run holds the gateway host for as long as it runs: its time limit is capped. */
+    private void checkLocalTimeLimit(RunSpec spec, List<SpecViolation> found) {
+        if (!RunMode.LOCAL.equals(spec.mode()) || spec.resources().timeLimit() == null) {
+            return;
+        }
+        SlurmDuration.parse(spec.resources().timeLimit())
+                .filter(limit -> limit.compareTo(limits.localMaxTimeLimit()) > 0)
+                .ifPresent(limit -> found.add(new SpecViolation(
+                        "resources.timeLimit",
+                        "must be at most " + limits.localMaxTimeLimit().toMinutes()
+                                + " minutes for a local run (gateway.runs.local-max-time-limit)")));
     }
 
     private static void checkResources(RunSpec.Resources resources, List<SpecViolation> found) {

@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxEnvEntries how many environment variables a run may set
  * @param maxEnvValueSize the longest environment value, in UTF-8 bytes
  * @param metricsRefresh how often the {@code gateway.runs} gauge counts runs by state in the database
+ * @param localMaxTimeLimit the longest time limit a local run may ask for; a longer one is refused, and a run without
+ *     one gets at most this
  */
 @Validated
 @ConfigurationProperties("gateway.runs")
@@ -32,4 +34,5 @@ public record RunsProperties(
         @DefaultValue("32KB") @NotNull DataSize maxArgSize,
         @DefaultValue("128") @Min(0) int maxEnvEntries,
         @DefaultValue("32KB") @NotNull DataSize maxEnvValueSize,
-        @DefaultValue("15s") @NotNull Duration metricsRefresh) {}
+        @DefaultValue("15s") @NotNull Duration metricsRefresh,
+        @DefaultValue("24h") @NotNull Duration localMaxTimeLimit) {}

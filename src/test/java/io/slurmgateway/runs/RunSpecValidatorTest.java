@@ -96,7 +96,8 @@ class RunSpecValidatorTest {
                 DataSize.ofKilobytes(32),
                 128,
                 DataSize.ofKilobytes(32),
-                java.time.Duration.ofSeconds(15));
+                java.time.Duration.ofSeconds(15),
+                java.time.Duration.ofHours(24));
         return new RunSpecValidator(
                 new LauncherRegistry(List.of(new AcceptingLauncher())),
                 properties,

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -37,6 +38,23 @@ class LocalProcesses {
     private static final Pattern TIMES_LINE = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s");
 
     /**
+     * Puts the run in its place before anything of it runs, from the arguments before {@code --}: each
+     * {@code nofile=N} (at most the hard limit the gateway has) or {@code vmem=KB} becomes a resource limit, and any
+     * other is a cgroup's {@code cgroup.procs},
+     * which the wrapper joins; every process the run starts later is born inside. A step that fails ends the run with
+     * exit code 125 before the job starts. Builtins only.
+     */
+    private static final String SETUP = "while [ \"$1\" != -- ]; do case $1 in"
+            + " nofile=*) n=${1#nofile=}; h=$(ulimit -Hn); { [ \"$h\" = unlimited ] || [ \"$n\" -le \"$h\" ]; }"
+            + " || n=$h; ulimit -n \"$n\" || exit 125 ;;"
+            + " vmem=*) ulimit -v \"${1#vmem=}\" || exit 125 ;;"
+            + " *) printf '%s\\n' \"$$\" > \"$1\" || exit 125 ;;"
+            + " esac; shift; done; shift; ";
+
+    /** The variable that marks every process of a local run, so that one that left the run's session is found. */
+    static final String RUN_MARKER = "SLURM_GATEWAY_RUN_ID";
+
+    /**
      * Runs its arguments and records their exit code in a file, so that a gateway that restarted while the run was
      * executing still learns how it ended. Fixed text: every user value arrives as a positional argument. It uses only
      * builtins and absolute paths, because the run's own {@code PATH} is in effect. It ignores SIGTERM (the job does not),
@@ -44,7 +62,7 @@ class LocalProcesses {
      * it records the CPU time of everything the job ran (the {@code times} builtin's second line: its children's, which
      * counts every descendant that was waited for).
      */
-    private static final String EXIT_CODE_RECORDER = "trap : TERM; \"$@\"; code=$?; times > " + CPU_TIMES_FILE
+    private static final String EXIT_CODE_RECORDER = SETUP + "trap : TERM; \"$@\"; code=$?; times > " + CPU_TIMES_FILE
             + "; printf '%s\\n' \"$code\" > "
             + EXIT_CODE_FILE
             + ".tmp && /bin/mv -f " + EXIT_CODE_FILE + ".tmp " + EXIT_CODE_FILE + "; exit \"$code\"";
@@ -77,13 +95,34 @@ class LocalProcesses {
                 + Double.parseDouble(children.group(4)));
     }
 
-    /** Starts {@code program arguments…} in {@code directory} with exactly {@code environment}. */
-    Process start(Path directory, List<String> program, Map<String, String> environment) throws IOException {
+    /**
+     * Starts {@code program arguments…} in {@code directory} with exactly {@code environment}, inside {@code cage}
+     * and under the given per-process limits.
+     *
+     * @param openFiles the open files each process may hold; 0 leaves the gateway's own limit
+     * @param addressSpaceKilobytes the address space each process may map; 0 for none (the cage limits memory then)
+     */
+    Process start(
+            Path directory,
+            List<String> program,
+            Map<String, String> environment,
+            ProcessCages.Cage cage,
+            int openFiles,
+            long addressSpaceKilobytes)
+            throws IOException {
         List<String> command = new ArrayList<>();
         if (sessionLeaders) {
             command.add(SETSID.toString());
         }
         command.addAll(List.of("/bin/bash", "-c", EXIT_CODE_RECORDER, "slurm-gateway-run"));
+        if (openFiles > 0) {
+            command.add("nofile=" + openFiles);
+        }
+        if (addressSpaceKilobytes > 0) {
+            command.add("vmem=" + addressSpaceKilobytes);
+        }
+        cage.joinFiles().forEach(file -> command.add(file.toString()));
+        command.add("--");
         command.addAll(program);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
@@ -151,6 +190,55 @@ class LocalProcesses {
     void killOrphanedGroup(long leaderPid) {
         if (sessionLeaders && ProcessHandle.of(leaderPid).isEmpty()) {
             signalGroup(leaderPid, "KILL");
+        }
+    }
+
+    /**
+     * Kills every process that carries the run's marker in its environment, however it left the run's process tree
+     * and session (readable for the gateway's own processes, which runs are). Rounds repeat while a forking process
+     * makes new ones.
+     */
+    void killMarked(UUID runId) {
+        byte[] marker = (RUN_MARKER + "=" + runId + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long self = ProcessHandle.current().pid();
+        for (int round = 0; round < 20; round++) {
+            List<ProcessHandle> marked = new ArrayList<>();
+            try (java.util.stream.Stream<Path> entries = Files.list(PROC)) {
+                entries.filter(entry -> entry.getFileName().toString().chars().allMatch(Character::isDigit))
+                        .filter(entry -> Long.parseLong(entry.getFileName().toString()) != self)
+                        .filter(entry -> carries(entry.resolve("environ"), marker))
+                        .forEach(entry -> ProcessHandle.of(
+                                        Long.parseLong(entry.getFileName().toString()))
+                                .ifPresent(marked::add));
+            } catch (IOException | java.io.UncheckedIOException unreadable) {
+                log.warn("could not look for the processes of run {}: {}", runId, unreadable.getMessage());
+                return;
+            }
+            if (marked.isEmpty()) {
+                return;
+            }
+            marked.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static boolean carries(Path environ, byte[] marker) {
+        try {
+            byte[] content = Files.readAllBytes(environ);
+            outer:
+            for (int at = 0; at + marker.length <= content.length; at++) {
+                if (at > 0 && content[at - 1] != 0) {
+                    continue; // a variable starts at the beginning or after a NUL
+                }
+                for (int i = 0; i < marker.length; i++) {
+                    if (content[at + i] != marker[i]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        } catch (IOException | SecurityException unreadable) {
+            return false; // gone, or another user's
         }
     }
 

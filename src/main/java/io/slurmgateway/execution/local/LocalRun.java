@@ -27,6 +27,7 @@ final class LocalRun {
     private final ProcessHandle leader;
     private final Process child;
     private final Instant deadline;
+    private final ProcessCages.Cage cage;
     private final LogCursor logCursor;
     private final PipesCursor pipesCursor;
     private boolean leftoversKilled;
@@ -34,8 +35,16 @@ final class LocalRun {
     private Instant stopStartedAt;
     private long maxRssBytes = -1;
 
-    LocalRun(UUID id, Path directory, ProcessHandle leader, Process child, Instant deadline, boolean relaysPipes) {
+    LocalRun(
+            UUID id,
+            Path directory,
+            ProcessHandle leader,
+            Process child,
+            Instant deadline,
+            boolean relaysPipes,
+            ProcessCages.Cage cage) {
         this.id = id;
+        this.cage = cage;
         this.directory = directory;
         this.leader = leader;
         this.child = child;
@@ -58,6 +67,11 @@ final class LocalRun {
 
     Instant deadline() {
         return deadline;
+    }
+
+    /** The run's cgroup, which holds every process it started; {@link ProcessCages.Cage#NONE} without cgroups. */
+    ProcessCages.Cage cage() {
+        return cage;
     }
 
     LogCursor logCursor() {

@@ -8,6 +8,7 @@ import io.slurmgateway.runs.ResourceUsage;
 import io.slurmgateway.runs.RunMode;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunWorkQueue;
+import io.slurmgateway.runs.RunsProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,10 +42,15 @@ class LocalRunExecutor {
     /** Shells report a process ended by signal N as exit code 128 + N. */
     private static final int SIGNAL_EXIT_CODES = 128;
 
+    /** The exit code of a process the kernel killed with SIGKILL, as its out-of-memory killer does. */
+    private static final int MEMORY_KILLED = SIGNAL_EXIT_CODES + 9;
+
     private final RunWorkQueue queue;
     private final LocalStaging staging;
     private final LocalProcesses processes;
     private final LocalLogCopier logCopier;
+    private final ProcessCages cages;
+    private final RunsProperties runsProperties;
     private final ExecutionProperties properties;
     private final Clock clock;
 
@@ -53,12 +59,16 @@ class LocalRunExecutor {
             LocalStaging staging,
             LocalProcesses processes,
             LocalLogCopier logCopier,
+            ProcessCages cages,
+            RunsProperties runsProperties,
             ExecutionProperties properties,
             Clock clock) {
         this.queue = queue;
         this.staging = staging;
         this.processes = processes;
         this.logCopier = logCopier;
+        this.cages = cages;
+        this.runsProperties = runsProperties;
         this.properties = properties;
         this.clock = clock;
     }
@@ -84,13 +94,22 @@ class LocalRunExecutor {
     Optional<LocalRun> start(ClaimedRun run) {
         Path directory;
         Process process;
+        ProcessCages.Cage cage = ProcessCages.Cage.NONE;
         try {
             JobScript script = staging.jobScript(run);
             List<String> program = new ArrayList<>(List.of("/bin/bash", JobScript.SCRIPT_NAME));
             program.addAll(script.arguments());
             directory = staging.stage(run, script);
-            process = processes.start(directory, program, environment(script));
+            cage = cages.create(run.id());
+            process = processes.start(
+                    directory,
+                    program,
+                    environment(run, script),
+                    cage,
+                    properties.localLimits().openFiles(),
+                    cage.memory() == null ? properties.localLimits().memory().toKilobytes() : 0);
         } catch (IOException | RuntimeException failed) {
+            cage.remove();
             queue.finish(run.id(), RunState.FAILED, null, "the process could not start: " + failed.getMessage());
             return Optional.empty();
         }
@@ -100,7 +119,8 @@ class LocalRunExecutor {
                 process.toHandle(),
                 process,
                 clock.instant().plus(timeLimit(run)),
-                run.relaysPipes());
+                run.relaysPipes(),
+                cage);
         log.info("run {} started as process {}", run.id(), process.pid());
         try {
             Instant processStartedAt =
@@ -126,8 +146,8 @@ class LocalRunExecutor {
             logCopier.copyNew(run, false);
             return false;
         }
-        if (run.leader() != null && run.markLeftoversKilled()) {
-            processes.kill(run.leader()); // children that outlived the leader end with the run, as under Slurm
+        if (run.markLeftoversKilled()) {
+            killEverything(run); // children that outlived the leader end with the run, as under Slurm
         }
         if (logCopier.copyNew(run, true)) { // the outcome is recorded only once all output is stored
             complete(run);
@@ -145,8 +165,21 @@ class LocalRunExecutor {
                 beginStop(run, RunState.TIMED_OUT, now);
             }
         } else if (now.isAfter(run.stopStartedAt().plus(properties.killGracePeriod()))) {
+            killEverything(run);
+        }
+    }
+
+    /**
+     * Kills every process of the run: its tree and process group, everything in its cgroup, and everything that carries
+     * its marker, so that neither a child that outlived its parent nor one that left the session with {@code setsid}
+     * survives the run.
+     */
+    private void killEverything(LocalRun run) {
+        if (run.leader() != null) {
             processes.kill(run.leader());
         }
+        run.cage().killAll();
+        processes.killMarked(run.id());
     }
 
     /**
@@ -178,8 +211,14 @@ class LocalRunExecutor {
         }
         Optional<ProcessHandle> alive = LocalProcesses.find(run.pid(), run.processStartedAt());
         Instant deadline = run.startedAt().plus(timeLimit(run));
-        LocalRun local =
-                new LocalRun(run.id(), staging.directoryOf(run), alive.orElse(null), null, deadline, run.relaysPipes());
+        LocalRun local = new LocalRun(
+                run.id(),
+                staging.directoryOf(run),
+                alive.orElse(null),
+                null,
+                deadline,
+                run.relaysPipes(),
+                cages.existing(run.id()));
         logCopier.resume(local);
         if (alive.isPresent()) {
             queue.note(run.id(), "adopted by the restarted gateway; process " + run.pid() + " still runs");
@@ -227,7 +266,13 @@ class LocalRunExecutor {
         } else {
             outcome = code == 0 ? RunState.COMPLETED : RunState.FAILED;
             reason = "exit code " + code;
+            if (code == MEMORY_KILLED && run.cage().memoryLimitHit()) {
+                reason +=
+                        ": the run's processes were killed for using more than gateway.execution.local-limits.memory ("
+                                + run.cage().memoryLimit().toMegabytes() + " MB)";
+            }
         }
+        run.cage().remove();
         OptionalDouble cpu = LocalProcesses.cpuSeconds(run.directory());
         OptionalLong memory = run.maxRssBytes();
         ResourceUsage usage = cpu.isPresent() || memory.isPresent()
@@ -259,14 +304,17 @@ class LocalRunExecutor {
         }
     }
 
+    /** The run's time limit: what it asked for, else the default, and never more than the local maximum. */
     private Duration timeLimit(ClaimedRun run) {
         String requested = run.spec().resources().timeLimit();
-        return requested == null
+        Duration limit = requested == null
                 ? properties.defaultTimeLimit()
                 : SlurmDuration.parse(requested).orElse(properties.defaultTimeLimit());
+        Duration most = runsProperties.localMaxTimeLimit();
+        return limit.compareTo(most) > 0 ? most : limit;
     }
 
-    private Map<String, String> environment(JobScript script) {
+    private Map<String, String> environment(ClaimedRun run, JobScript script) {
         Map<String, String> environment = new TreeMap<>();
         Map<String, String> own = System.getenv();
         for (String name : properties.inheritedEnvironment()) {
@@ -275,6 +323,7 @@ class LocalRunExecutor {
             }
         }
         environment.putAll(script.environment());
+        environment.put(LocalProcesses.RUN_MARKER, run.id().toString()); // reserved: no client can set or clear it
         return environment;
     }
 }
