@@ -3,7 +3,11 @@ package io.slurmgateway.slurm;
 import io.slurmgateway.host.ShellQuoting;
 import io.slurmgateway.launch.JobScript;
 import io.slurmgateway.launch.RunSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +25,12 @@ public final class BatchScript {
 
     /** The file name of the batch script inside the run's directory. */
     public static final String NAME = "batch.sh";
+
+    /**
+     * The exit code of a job whose staged files changed between staging and start: the batch script checks their
+     * digests before anything of them runs, and stops with this code when one differs.
+     */
+    public static final int STAGED_FILES_CHANGED = 97;
 
     private static final String JOB_NAME_PREFIX = "sg-";
     private static final Pattern SLURM_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -57,10 +67,44 @@ public final class BatchScript {
             require("an environment variable name", variable.getKey(), ENV_NAME);
             lines.add("export " + variable.getKey() + "=" + ShellQuoting.quote(variable.getValue()));
         }
+        stagedFilesCheck(runId, job, lines);
         List<String> command = new ArrayList<>(List.of("/bin/bash", "./" + JobScript.SCRIPT_NAME));
         command.addAll(job.arguments());
         lines.add("exec " + ShellQuoting.commandLine(command));
         return String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * Checks, before anything of them runs, that the job script and every staged file are what the gateway wrote: any
+     * process of the cluster account could rewrite them between staging and start, but Slurm runs its own copy of this
+     * batch script, which holds their digests. A mismatch ends the job with {@link #STAGED_FILES_CHANGED}.
+     */
+    private static void stagedFilesCheck(UUID runId, JobScript job, List<String> lines) {
+        List<String> sums = new ArrayList<>();
+        sums.add(digest(job.scriptText()));
+        sums.add("./" + JobScript.SCRIPT_NAME);
+        for (JobScript.StagedFile file : job.files()) {
+            sums.add(digest(file.content()));
+            sums.add("./" + file.name());
+        }
+        lines.add("# The staged files, as the gateway wrote them; Slurm keeps its own copy of this script.");
+        lines.add("printf '%s  %s\\n' " + ShellQuoting.commandLine(sums)
+                + " | sha256sum --check --status --strict - || {");
+        lines.add("  echo "
+                + ShellQuoting.quote("slurm-gateway: a staged file of run " + runId
+                        + " changed after it was staged; nothing of the run was executed")
+                + " >&2");
+        lines.add("  exit " + STAGED_FILES_CHANGED);
+        lines.add("}");
+    }
+
+    private static String digest(String content) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every JVM provides SHA-256", impossible);
+        }
     }
 
     private static void resourceLines(RunSpec.Resources resources, List<String> lines) {

@@ -77,10 +77,10 @@ class BatchScriptTest {
         for (int i = 0; i < hostile.size(); i++) {
             env.put("V" + i, hostile.get(i));
         }
-        Files.writeString(
-                directory.resolve(JobScript.SCRIPT_NAME),
-                "for i in 0 1 2 3 4 5; do n=V$i; printf '%s|' \"${!n}\"; done; printf '%s|' \"$@\"\n");
-        String script = BatchScript.render(RUN, directory.toString(), job(env, hostile), RunSpec.Resources.NONE);
+        String jobText = "for i in 0 1 2 3 4 5; do n=V$i; printf '%s|' \"${!n}\"; done; printf '%s|' \"$@\"\n";
+        Files.writeString(directory.resolve(JobScript.SCRIPT_NAME), jobText);
+        String script = BatchScript.render(
+                RUN, directory.toString(), new JobScript(jobText, hostile, env, List.of()), RunSpec.Resources.NONE);
         Path batch = Files.writeString(directory.resolve(BatchScript.NAME), script);
 
         Process bash = new ProcessBuilder("/bin/bash", batch.toString())
@@ -92,6 +92,46 @@ class BatchScriptTest {
         String expected = String.join("|", hostile) + "|";
         assertThat(output).isEqualTo(expected + expected);
         assertThat(canary).doesNotExist();
+    }
+
+    /** What the gateway staged runs; a file rewritten after staging stops the job before anything of it runs. */
+    @Test
+    void aStagedFileChangedAfterStagingStopsTheJobBeforeAnythingRuns() throws Exception {
+        Path canary = directory.resolve("canary");
+        String jobText = "#!/bin/bash\nexec /bin/bash ./payload\n";
+        JobScript job = new JobScript(
+                jobText, List.of(), Map.of(), List.of(new JobScript.StagedFile("payload", "echo staged\n", true)));
+        Path batch = Files.writeString(
+                directory.resolve(BatchScript.NAME),
+                BatchScript.render(RUN, directory.toString(), job, RunSpec.Resources.NONE));
+        Files.writeString(directory.resolve(JobScript.SCRIPT_NAME), jobText);
+        Files.writeString(directory.resolve("payload"), "echo staged\n");
+
+        Result unchanged = bash(batch);
+        assertThat(unchanged.exit()).isZero();
+        assertThat(unchanged.output()).isEqualTo("staged\n");
+
+        Files.writeString(directory.resolve("payload"), "touch " + canary + "\n"); // another process of the account
+        Result changed = bash(batch);
+        assertThat(changed.exit()).isEqualTo(BatchScript.STAGED_FILES_CHANGED);
+        assertThat(changed.output()).contains("a staged file of run " + RUN + " changed after it was staged");
+        assertThat(canary).doesNotExist();
+
+        Files.writeString(directory.resolve("payload"), "echo staged\n");
+        Files.writeString(directory.resolve(JobScript.SCRIPT_NAME), jobText + "touch " + canary + "\n");
+        assertThat(bash(batch).exit()).isEqualTo(BatchScript.STAGED_FILES_CHANGED);
+        assertThat(canary).doesNotExist();
+    }
+
+    private record Result(int exit, String output) {}
+
+    private Result bash(Path batch) throws Exception {
+        Process bash = new ProcessBuilder("/bin/bash", batch.toString())
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(bash.waitFor(), output);
     }
 
     private static JobScript job(Map<String, String> env, List<String> args) {

@@ -4,6 +4,7 @@ import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunWorkQueue;
 import io.slurmgateway.slurm.AccountingDisabledException;
 import io.slurmgateway.slurm.AccountingRecord;
+import io.slurmgateway.slurm.BatchScript;
 import io.slurmgateway.slurm.QueueEntry;
 import io.slurmgateway.slurm.SlurmClient;
 import io.slurmgateway.slurm.SlurmExitCode;
@@ -199,6 +200,12 @@ final class SlurmJobTracker {
         String state = SlurmStates.baseState(record.state());
         String description = "Slurm job " + job.jobId() + " ended " + record.state()
                 + (exit == null ? "" : " with exit code " + exit)
+                + (exit != null
+                                && Integer.valueOf(BatchScript.STAGED_FILES_CHANGED)
+                                        .equals(exit.status())
+                        ? ": a staged file of the run changed between staging and start (the gateway's digest"
+                                + " check), so nothing of it was executed"
+                        : "")
                 + (record.reason() == null || record.reason().isEmpty() || "None".equals(record.reason())
                         ? ""
                         : " (" + record.reason() + ")");
