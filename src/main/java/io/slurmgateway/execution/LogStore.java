@@ -17,11 +17,13 @@ public class LogStore {
     private final RunLogService logs;
     private final RunWorkQueue queue;
     private final long maxLogSize;
+    private final LogQuota quota;
 
-    LogStore(RunLogService logs, RunWorkQueue queue, ExecutionProperties properties) {
+    LogStore(RunLogService logs, RunWorkQueue queue, ExecutionProperties properties, LogQuota quota) {
         this.logs = logs;
         this.queue = queue;
         this.maxLogSize = properties.maxLogSize().toBytes();
+        this.quota = quota;
     }
 
     /** Sets the cursor to what the store already holds, so nothing is stored twice (after a restart, say). */
@@ -33,9 +35,22 @@ public class LogStore {
 
     /**
      * How many bytes of the stream the next read may ask for, at most {@code readSize}; 0 once the stream has reached
-     * {@code max-log-size}, which is noted on the run the first time.
+     * {@code max-log-size}, or the run's principal {@code max-log-bytes}, which is noted on the run the first time.
      */
     public int wanted(LogCursor cursor, LogStream stream, int readSize) {
+        long principalRoom = quota.room(cursor.runId());
+        if (principalRoom == 0) {
+            if (cursor.markLimitReached(stream)) {
+                queue.note(
+                        cursor.runId(),
+                        stream.name().toLowerCase(Locale.ROOT) + " stopped at " + cursor.offset(stream) + " bytes: '"
+                                + quota.principalOf(cursor.runId()) + "' has stored"
+                                + " gateway.security.limits.max-log-bytes (" + quota.limit() + " bytes) of run output;"
+                                + " the rest stays in the run's directory only");
+            }
+            return 0;
+        }
+        readSize = (int) Math.min(readSize, principalRoom);
         long room = maxLogSize - cursor.offset(stream);
         if (room > 0) {
             return (int) Math.min(readSize, room);
@@ -67,6 +82,7 @@ public class LogStore {
             return false;
         }
         cursor.advance(stream, offset + bytes.length);
+        quota.stored(cursor.runId(), bytes.length);
         return true;
     }
 }

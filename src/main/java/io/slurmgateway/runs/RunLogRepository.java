@@ -13,4 +13,8 @@ interface RunLogRepository extends JpaRepository<RunLogChunk, Long> {
 
     @Query("select coalesce(max(c.endOffset), 0) from RunLogChunk c where c.runId = ?1 and c.stream = ?2")
     long storedLength(UUID runId, LogStream stream);
+
+    @Query("select coalesce(sum(c.endOffset - c.startOffset), 0) from RunLogChunk c, Run r"
+            + " where r.id = c.runId and r.request.createdBy = ?1")
+    long storedBytesOf(String createdBy);
 }

@@ -26,6 +26,12 @@ public class RunLogService {
     /** Bytes read from a run's stream and where the next read starts. */
     public record LogSlice(byte[] bytes, long nextOffset) {}
 
+    /** The output stored for all runs that {@code createdBy} created. */
+    @Transactional(readOnly = true)
+    public long storedBytesOf(String createdBy) {
+        return chunks.storedBytesOf(createdBy);
+    }
+
     /** How many bytes of the stream are stored, which is where the executor's next read of the host starts. */
     @Transactional(readOnly = true)
     public long storedLength(UUID runId, LogStream stream) {

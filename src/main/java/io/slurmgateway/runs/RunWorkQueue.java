@@ -236,6 +236,15 @@ public class RunWorkQueue {
         return claimed(runs.findByOwnerAndModeAndStateIn(owner, mode, states));
     }
 
+    /** Who created a run: the principal its stored output counts against. */
+    @Transactional(readOnly = true)
+    public String createdBy(UUID id) {
+        return runs.findById(id)
+                .orElseThrow(() -> new RunNotFoundException(id))
+                .getRequest()
+                .createdBy();
+    }
+
     /** Which of the given runs a client asked to cancel. */
     @Transactional(readOnly = true)
     public Set<UUID> cancelRequested(Collection<UUID> ids) {

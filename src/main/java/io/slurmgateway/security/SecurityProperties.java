@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -105,10 +106,13 @@ public record SecurityProperties(
      * @param burst how many requests may come at once before the per-minute rate applies
      * @param maxActiveRuns runs not yet ended at once; 0 turns the limit off
      * @param maxStreams server-sent event streams open at once
+     * @param maxLogBytes the run output stored for the principal's runs together; past it, output stays in the runs'
+     *     directories only, and each run says so. 0 turns the limit off
      */
     public record Limits(
             @DefaultValue("600") @Min(0) int requestsPerMinute,
             @DefaultValue("60") @Min(1) int burst,
             @DefaultValue("200") @Min(0) int maxActiveRuns,
-            @DefaultValue("20") @Min(1) int maxStreams) {}
+            @DefaultValue("20") @Min(1) int maxStreams,
+            @DefaultValue("100GB") @NotNull DataSize maxLogBytes) {}
 }
