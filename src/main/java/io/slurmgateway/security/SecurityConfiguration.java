@@ -28,6 +28,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -74,6 +75,16 @@ public class SecurityConfiguration {
                 http.addFilterBefore(new LoopbackHostFilter(problems), SecurityContextHolderFilter.class);
             }
         } else {
+            // 401 with the bearer challenge, as a problem: for a refused token and for a request without one alike
+            AuthenticationEntryPoint unauthorized = (request, response, failure) -> {
+                new BearerTokenAuthenticationEntryPoint().commence(request, response, failure);
+                problems.write(
+                        response,
+                        HttpStatus.UNAUTHORIZED,
+                        "unauthorized",
+                        "Authentication required",
+                        "Send Authorization: Bearer with a valid API token or identity-provider JWT");
+            };
             http.authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(
                                     DispatcherType.ERROR, DispatcherType.ASYNC)
                             .permitAll()
@@ -95,32 +106,14 @@ public class SecurityConfiguration {
                             .denyAll())
                     .oauth2ResourceServer(resourceServer -> resourceServer
                             .authenticationManagerResolver(request -> authenticationManager(security))
-                            .authenticationEntryPoint((request, response, failure) -> {
-                                new BearerTokenAuthenticationEntryPoint().commence(request, response, failure);
-                                problems.write(
-                                        response,
-                                        HttpStatus.UNAUTHORIZED,
-                                        "unauthorized",
-                                        "Authentication required",
-                                        "Send Authorization: Bearer with a valid API token or identity-provider JWT");
-                            })
+                            .authenticationEntryPoint(unauthorized)
                             .accessDeniedHandler((request, response, denied) -> problems.write(
                                     response,
                                     HttpStatus.FORBIDDEN,
                                     "forbidden",
                                     "Not allowed",
                                     "Your roles do not allow " + request.getMethod() + " " + request.getRequestURI())))
-                    .exceptionHandling(
-                            exceptions -> exceptions.authenticationEntryPoint((request, response, failure) -> {
-                                new BearerTokenAuthenticationEntryPoint().commence(request, response, failure);
-                                problems.write(
-                                        response,
-                                        HttpStatus.UNAUTHORIZED,
-                                        "unauthorized",
-                                        "Authentication required",
-                                        "Send Authorization: Bearer with a valid API token or identity-provider"
-                                                + " JWT");
-                            }));
+                    .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(unauthorized));
             // limits are per principal: an unauthenticated gateway has one user, on its own machine
             http.addFilterAfter(new RateLimitFilter(security.limits(), problems), AuthorizationFilter.class);
         }

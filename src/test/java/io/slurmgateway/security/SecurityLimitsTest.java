@@ -3,7 +3,7 @@ package io.slurmgateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slurmgateway.support.GatewayTestBase;
-import io.slurmgateway.support.TestFiles;
+import io.slurmgateway.support.TestClusters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -32,12 +32,8 @@ class SecurityLimitsTest extends GatewayTestBase {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         Path home = isolate(registry, "security-limits");
-        Path placeholder = TestFiles.ownerOnly(home.resolve("placeholder"), "never read: nothing is executed");
         registry.add("gateway.execution.enabled", () -> "false");
-        registry.add("gateway.clusters.hpc.host", () -> "login.invalid");
-        registry.add("gateway.clusters.hpc.user", () -> "nobody");
-        registry.add("gateway.clusters.hpc.private-key", placeholder::toString);
-        registry.add("gateway.clusters.hpc.known-hosts", placeholder::toString);
+        TestClusters.unreachable(registry, "hpc", home);
         for (String name : new String[] {"flood", "calm", "runner", "watcher"}) {
             String token = "sgw_test_" + name + "_" + System.nanoTime();
             TOKENS.put(name, token);

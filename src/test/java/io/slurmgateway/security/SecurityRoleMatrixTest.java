@@ -3,7 +3,7 @@ package io.slurmgateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slurmgateway.support.GatewayTestBase;
-import io.slurmgateway.support.TestFiles;
+import io.slurmgateway.support.TestClusters;
 import io.slurmgateway.support.TestIdentityProvider;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -37,16 +37,9 @@ class SecurityRoleMatrixTest extends GatewayTestBase {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         Path home = isolate(registry, "security-matrix");
-        Path placeholder = TestFiles.ownerOnly(home.resolve("placeholder"), "never read: nothing is executed");
         registry.add("gateway.execution.enabled", () -> "false");
-        registry.add("gateway.clusters.hpc.host", () -> "login.invalid");
-        registry.add("gateway.clusters.hpc.user", () -> "nobody");
-        registry.add("gateway.clusters.hpc.private-key", placeholder::toString);
-        registry.add("gateway.clusters.hpc.known-hosts", placeholder::toString);
-        registry.add("gateway.clusters.gpu.host", () -> "gpu-login.invalid");
-        registry.add("gateway.clusters.gpu.user", () -> "nobody");
-        registry.add("gateway.clusters.gpu.private-key", placeholder::toString);
-        registry.add("gateway.clusters.gpu.known-hosts", placeholder::toString);
+        TestClusters.unreachable(registry, "hpc", home);
+        TestClusters.unreachable(registry, "gpu", home);
         registry.add("gateway.clusters.gpu.access.principals", () -> "alice");
         registry.add("gateway.clusters.gpu.access.roles", () -> "admin");
         registry.add("gateway.clusters.gpu.access.principal-grants.alice.partitions", () -> "debug,long");
@@ -255,9 +248,9 @@ class SecurityRoleMatrixTest extends GatewayTestBase {
         assertThat(forReader.get("health").asString()).isIn("DOWN", "UNKNOWN", "UP");
 
         JsonNode forAdmin = cluster(call(new Endpoint("GET", "/api/v1/clusters", null), "admin"), "hpc");
-        assertThat(forAdmin.get("host").asString()).isEqualTo("login.invalid");
+        assertThat(forAdmin.get("host").asString()).isEqualTo("hpc-login.invalid");
         assertThat(forAdmin.get("user").asString()).isEqualTo("nobody");
-        assertThat(forAdmin.get("lastError").asString()).isNotBlank(); // login.invalid never resolves
+        assertThat(forAdmin.get("lastError").asString()).isNotBlank(); // hpc-login.invalid never resolves
     }
 
     @Test
