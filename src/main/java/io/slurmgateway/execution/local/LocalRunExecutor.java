@@ -4,15 +4,11 @@ import io.slurmgateway.execution.ExecutionProperties;
 import io.slurmgateway.launch.JobScript;
 import io.slurmgateway.launch.SlurmDuration;
 import io.slurmgateway.runs.ClaimedRun;
-import io.slurmgateway.runs.ResourceUsage;
 import io.slurmgateway.runs.RunMode;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunWorkQueue;
 import io.slurmgateway.runs.RunsProperties;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,9 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +32,6 @@ import org.springframework.stereotype.Component;
 class LocalRunExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(LocalRunExecutor.class);
-
-    /** Shells report a process ended by signal N as exit code 128 + N. */
-    private static final int SIGNAL_EXIT_CODES = 128;
-
-    /** The exit code of a process the kernel killed with SIGKILL, as its out-of-memory killer does. */
-    private static final int MEMORY_KILLED = SIGNAL_EXIT_CODES + 9;
 
     private final RunWorkQueue queue;
     private final LocalStaging staging;
@@ -237,8 +225,8 @@ class LocalRunExecutor {
      */
     private void decideStopWhileDown(ClaimedRun run, LocalRun local) throws IOException, InterruptedException {
         Instant now = clock.instant();
-        OptionalInt exitCode = exitCode(local);
-        boolean endedBySignal = exitCode.isEmpty() || exitCode.getAsInt() >= SIGNAL_EXIT_CODES;
+        OptionalInt exitCode = LocalOutcome.exitCode(local);
+        boolean endedBySignal = exitCode.isEmpty() || exitCode.getAsInt() >= LocalOutcome.SIGNAL_EXIT_CODES;
         if (run.cancelRequested()) {
             local.stopping(RunState.CANCELLED, now);
         } else if (now.isAfter(local.deadline()) && endedBySignal) {
@@ -253,55 +241,10 @@ class LocalRunExecutor {
     }
 
     private void complete(LocalRun run) throws IOException, InterruptedException {
-        OptionalInt exitCode = exitCode(run);
-        Integer code = exitCode.isPresent() ? exitCode.getAsInt() : null;
-        RunState outcome;
-        String reason;
-        if (run.stopOutcome().isPresent()) {
-            outcome = run.stopOutcome().get();
-            reason = outcome == RunState.CANCELLED ? "cancelled on request" : "exceeded its time limit";
-        } else if (code == null) {
-            outcome = RunState.FAILED;
-            reason = "the process ended while the gateway was not running and left no exit code";
-        } else {
-            outcome = code == 0 ? RunState.COMPLETED : RunState.FAILED;
-            reason = "exit code " + code;
-            if (code == MEMORY_KILLED && run.cage().memoryLimitHit()) {
-                reason +=
-                        ": the run's processes were killed for using more than gateway.execution.local-limits.memory ("
-                                + run.cage().memoryLimit().toMegabytes() + " MB)";
-            }
-        }
+        LocalOutcome outcome = LocalOutcome.of(run);
         run.cage().remove();
-        OptionalDouble cpu = LocalProcesses.cpuSeconds(run.directory());
-        OptionalLong memory = run.maxRssBytes();
-        ResourceUsage usage = cpu.isPresent() || memory.isPresent()
-                ? new ResourceUsage(
-                        null,
-                        cpu.isPresent() ? cpu.getAsDouble() : null,
-                        memory.isPresent() ? memory.getAsLong() : null,
-                        null,
-                        null,
-                        null,
-                        null)
-                : null;
-        queue.finish(run.id(), outcome, code, reason, usage);
-        log.info("run {} ended {} ({})", run.id(), outcome, reason);
-    }
-
-    private static OptionalInt exitCode(LocalRun run) throws IOException, InterruptedException {
-        OptionalInt reported = run.childExitCode();
-        if (reported.isPresent()) {
-            return reported;
-        }
-        try {
-            String recorded = Files.readString(
-                            run.directory().resolve(LocalProcesses.EXIT_CODE_FILE), StandardCharsets.UTF_8)
-                    .trim();
-            return OptionalInt.of(Integer.parseInt(recorded));
-        } catch (NoSuchFileException | NumberFormatException unrecorded) {
-            return OptionalInt.empty();
-        }
+        queue.finish(run.id(), outcome.state(), outcome.exitCode(), outcome.reason(), outcome.usage());
+        log.info("run {} ended {} ({})", run.id(), outcome.state(), outcome.reason());
     }
 
     /** The run's time limit: what it asked for, else the default, and never more than the local maximum. */
