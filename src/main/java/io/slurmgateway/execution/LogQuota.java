@@ -18,10 +18,20 @@ import org.springframework.stereotype.Component;
 @Component
 public class LogQuota {
 
+    private static final int MAX_REMEMBERED_RUNS = 100_000;
+
     private final RunLogService logs;
     private final RunWorkQueue queue;
     private final long limit;
-    private final Map<UUID, String> principals = new ConcurrentHashMap<>();
+    /** The principal of recent runs, so that a tick asks the database once per run; bounded, as runs never stop. */
+    private final Map<UUID, String> principals =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<UUID, String>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, String> eldest) {
+                    return size() > MAX_REMEMBERED_RUNS;
+                }
+            });
+
     private final Map<String, AtomicLong> stored = new ConcurrentHashMap<>();
 
     LogQuota(RunLogService logs, RunWorkQueue queue, SecurityProperties security) {

@@ -85,6 +85,8 @@ public class SecurityConfiguration {
                         "Authentication required",
                         "Send Authorization: Bearer with a valid API token or identity-provider JWT");
             };
+            // built once: a JWT decoder caches its issuer's key set, which a decoder per request would fetch every time
+            AuthenticationManager tokens = authenticationManager(security);
             http.authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(
                                     DispatcherType.ERROR, DispatcherType.ASYNC)
                             .permitAll()
@@ -105,7 +107,7 @@ public class SecurityConfiguration {
                             .anyRequest()
                             .denyAll())
                     .oauth2ResourceServer(resourceServer -> resourceServer
-                            .authenticationManagerResolver(request -> authenticationManager(security))
+                            .authenticationManagerResolver(request -> tokens)
                             .authenticationEntryPoint(unauthorized)
                             .accessDeniedHandler((request, response, denied) -> problems.write(
                                     response,
