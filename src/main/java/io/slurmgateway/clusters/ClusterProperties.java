@@ -7,16 +7,16 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -67,6 +67,9 @@ import org.springframework.util.unit.DataSize;
  * @param submitAttempts how often a submission that failed for a transient reason is tried in all
  * @param submitRetryBackoff the wait before the first retry of such a submission; it doubles with each further try
  * @param access who may run on the cluster, and which partitions, accounts and QoS each may request; open by default
+ * @param identities one account per tenant, by name ({@link ClusterIdentity}): when any is configured, every run
+ *     executes under the identity mapped to its creator, a creator mapped to none may not use the cluster, and
+ *     {@code user} and {@code private-key} (optional then) serve only the gateway's own queries, such as sinfo
  */
 public record ClusterProperties(
         @DefaultValue("ssh") @NotNull Transport transport,
@@ -105,12 +108,14 @@ public record ClusterProperties(
         @DefaultValue("10m") @NotNull Duration lostJobTimeout,
         @DefaultValue("5") @Min(1) int submitAttempts,
         @DefaultValue("2s") @NotNull Duration submitRetryBackoff,
-        @Valid ClusterAccess access) {
+        @Valid ClusterAccess access,
+        @DefaultValue @NotNull Map<String, @Valid @NotNull ClusterIdentity> identities) {
 
     private static final List<String> KNOWN_ROLES = List.of("reader", "submitter", "admin", "local");
 
     public ClusterProperties {
         access = access == null ? ClusterAccess.OPEN : access;
+        identities = java.util.Collections.unmodifiableMap(new TreeMap<>(identities));
     }
 
     /** How the gateway reaches a cluster's login node. */
@@ -121,8 +126,47 @@ public record ClusterProperties(
         LOCAL
     }
 
-    /** The part of these settings that tells how to reach and use the login node over SSH. */
-    public SshSettings ssh(String propertyPrefix) {
+    /**
+     * The accounts runs and queries use, by identity name: {@code default} (the cluster's own {@code user}) when it is
+     * configured, and each of {@link #identities}.
+     */
+    public Set<String> accountNames() {
+        Set<String> names = new TreeSet<>(identities.keySet());
+        if (user != null || transport == Transport.LOCAL) {
+            names.add(ClusterIdentity.DEFAULT);
+        }
+        return names;
+    }
+
+    /**
+     * The identity runs of {@code principal} execute as: the one listing the principal, else the first (by name)
+     * listing one of {@code callerRoles}; {@code default} when the cluster has no identities; empty when no identity
+     * is for the caller, who then may not use the cluster.
+     */
+    public Optional<String> identityFor(String principal, Set<String> callerRoles) {
+        return Identities.resolve(identities, principal, callerRoles);
+    }
+
+    /** The directory holding the run directories of the account {@code identity}. */
+    public String workDirOf(String identity) {
+        ClusterIdentity configured = identities.get(identity);
+        return configured == null || configured.workDir().isEmpty() ? workDir : configured.workDir();
+    }
+
+    /** The SSH settings of the account {@code identity} (one of {@link #accountNames}). */
+    public SshSettings ssh(String propertyPrefix, String identity) {
+        ClusterIdentity configured = identities.get(identity);
+        if (configured == null) {
+            return ssh(propertyPrefix, user, privateKey, privateKeyPassphraseFile);
+        }
+        return ssh(
+                propertyPrefix + ".identities." + identity,
+                configured.user(),
+                configured.privateKey(),
+                configured.privateKeyPassphraseFile());
+    }
+
+    private SshSettings ssh(String propertyPrefix, String user, Path privateKey, Path privateKeyPassphraseFile) {
         return new SshSettings(
                 propertyPrefix,
                 host,
@@ -188,10 +232,11 @@ public record ClusterProperties(
             throw new IllegalStateException(
                     prefix + ".live-usage-interval must not be negative (0s turns sampling off)");
         }
-        Set<String> roles = new java.util.TreeSet<>(access.roles());
+        Set<String> roles = new TreeSet<>(access.roles());
         roles.addAll(access.roleGrants().keySet());
+        identities.values().forEach(identity -> roles.addAll(identity.roles()));
         for (String role : roles) {
-            if (!KNOWN_ROLES.contains(role.toLowerCase(java.util.Locale.ROOT))) {
+            if (!KNOWN_ROLES.contains(role.toLowerCase(Locale.ROOT))) {
                 throw new IllegalStateException(prefix + ".access: unknown role '" + role + "' (known: "
                         + String.join(", ", KNOWN_ROLES) + ")");
             }
@@ -199,6 +244,7 @@ public record ClusterProperties(
         if (workDir.contains("..")) {
             throw new IllegalStateException(prefix + ".work-dir must not contain '..'");
         }
+        Identities.check(prefix, transport == Transport.SSH, identities);
     }
 
     private void checkSsh(String prefix) {
@@ -208,12 +254,13 @@ public record ClusterProperties(
                         + ".transport=local, when the gateway runs on the login node)");
             }
         }
-        checkSecret(prefix + ".private-key", privateKey);
-        checkSecret(prefix + ".private-key-passphrase-file", privateKeyPassphraseFile);
+        SecretFiles.checkSecret(prefix + ".private-key", privateKey);
+        SecretFiles.checkSecret(prefix + ".private-key-passphrase-file", privateKeyPassphraseFile);
         checkHostKeyVerification(prefix, knownHosts, hostKeyFingerprint, acceptAnyHostKey);
         if (jumpHost != null) {
-            checkSecret(prefix + ".jump-host.private-key", jumpHost.privateKey());
-            checkSecret(prefix + ".jump-host.private-key-passphrase-file", jumpHost.privateKeyPassphraseFile());
+            SecretFiles.checkSecret(prefix + ".jump-host.private-key", jumpHost.privateKey());
+            SecretFiles.checkSecret(
+                    prefix + ".jump-host.private-key-passphrase-file", jumpHost.privateKeyPassphraseFile());
             checkHostKeyVerification(
                     prefix + ".jump-host", jumpHost.knownHosts(), jumpHost.hostKeyFingerprint(), false);
         }
@@ -222,8 +269,11 @@ public record ClusterProperties(
     private Map<String, Object> requiredForSsh() {
         Map<String, Object> required = new LinkedHashMap<>();
         required.put("host", host);
-        required.put("user", user);
-        required.put("private-key", privateKey);
+        // with identities, the cluster's own account is optional
+        if (identities.isEmpty() || user != null || privateKey != null) {
+            required.put("user", user);
+            required.put("private-key", privateKey);
+        }
         return required;
     }
 
@@ -236,41 +286,7 @@ public record ClusterProperties(
                     + (prefix.endsWith("jump-host") ? "" : " or " + prefix + ".accept-any-host-key=true"));
         }
         if (knownHosts != null) {
-            checkReadable(prefix + ".known-hosts", knownHosts);
-        }
-    }
-
-    /** A key or passphrase file: readable, and by its owner only, or anyone on the gateway host could take it. */
-    private static void checkSecret(String property, Path file) {
-        if (file == null) {
-            return;
-        }
-        checkReadable(property, file);
-        try {
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-            Set<PosixFilePermission> shared = EnumSet.copyOf(mode);
-            shared.retainAll(EnumSet.of(
-                    PosixFilePermission.GROUP_READ,
-                    PosixFilePermission.GROUP_WRITE,
-                    PosixFilePermission.GROUP_EXECUTE,
-                    PosixFilePermission.OTHERS_READ,
-                    PosixFilePermission.OTHERS_WRITE,
-                    PosixFilePermission.OTHERS_EXECUTE));
-            if (!shared.isEmpty()) {
-                throw new IllegalStateException(property + ": " + file + " is accessible to its group or others (mode "
-                        + PosixFilePermissions.toString(mode) + "); make it readable by its owner only:"
-                        + " chmod 600 " + file);
-            }
-        } catch (UnsupportedOperationException notPosix) {
-            // a file system without POSIX modes (not one the gateway is deployed on): nothing to check
-        } catch (java.io.IOException unreadable) {
-            throw new IllegalStateException(property + ": the mode of " + file + " cannot be read", unreadable);
-        }
-    }
-
-    private static void checkReadable(String property, Path file) {
-        if (!Files.isReadable(file)) {
-            throw new IllegalStateException(property + ": " + file + " is not a readable file");
+            SecretFiles.checkReadable(prefix + ".known-hosts", knownHosts);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.slurmgateway.clusters;
 import io.slurmgateway.host.CommandRunner;
 import io.slurmgateway.host.LocalCommandRunner;
 import io.slurmgateway.host.SshCommandRunner;
+import io.slurmgateway.host.SshSettings;
 import io.slurmgateway.slurm.SlurmClient;
 import io.slurmgateway.slurm.SlurmMetrics;
 import java.time.Duration;
@@ -31,12 +32,34 @@ public class ClusterRegistry implements AutoCloseable {
 
     public ClusterRegistry(ClustersProperties properties, SlurmMetrics metrics) {
         properties.clusters().forEach((name, settings) -> {
-            CommandRunner runner = settings.transport() == ClusterProperties.Transport.LOCAL
-                    ? new LocalCommandRunner(settings.commandTimeout())
-                    : new SshCommandRunner(name, settings.ssh("gateway.clusters." + name), readers);
-            clusters.put(name, new Cluster(name, settings, runner, new SlurmClient(name, runner, metrics)));
+            Map<String, ClusterAccount> accounts = new TreeMap<>();
+            for (String identity : settings.accountNames()) {
+                accounts.put(identity, account(name, identity, settings, metrics));
+            }
+            ClusterAccount service = accounts.getOrDefault(
+                    ClusterIdentity.DEFAULT, accounts.values().iterator().next());
+            clusters.put(name, new Cluster(name, settings, service, accounts));
         });
         this.clusterInfoMaxAge = properties.clusterInfoMaxAge();
+    }
+
+    private ClusterAccount account(String name, String identity, ClusterProperties settings, SlurmMetrics metrics) {
+        String workDir = settings.workDirOf(identity);
+        if (settings.transport() == ClusterProperties.Transport.LOCAL) {
+            CommandRunner runner = new LocalCommandRunner(settings.commandTimeout());
+            return new ClusterAccount(
+                    identity,
+                    System.getProperty("user.name"),
+                    workDir,
+                    runner,
+                    new SlurmClient(name, identity, runner, metrics));
+        }
+        SshSettings ssh = settings.ssh("gateway.clusters." + name, identity);
+        // messages about a tenant's link name its identity: "cluster 'hpc/team-a' is unreachable"
+        String label = identity.equals(ClusterIdentity.DEFAULT) ? name : name + "/" + identity;
+        CommandRunner runner = new SshCommandRunner(label, ssh, readers);
+        return new ClusterAccount(
+                identity, ssh.user(), workDir, runner, new SlurmClient(name, identity, runner, metrics));
     }
 
     /** The configured names, sorted. */
@@ -66,11 +89,13 @@ public class ClusterRegistry implements AutoCloseable {
     @Override
     public void close() {
         for (Cluster cluster : clusters.values()) {
-            if (cluster.runner() instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // closing connections that are already broken
+            for (ClusterAccount account : cluster.allAccounts()) {
+                if (account.runner() instanceof AutoCloseable closeable) {
+                    try {
+                        closeable.close();
+                    } catch (Exception ignored) {
+                        // closing connections that are already broken
+                    }
                 }
             }
         }

@@ -11,6 +11,7 @@ import java.util.UUID;
  *
  * @param state the state the run was in when it was claimed or read
  * @param cluster the cluster of a Slurm run; null for a local one
+ * @param identity the cluster identity (account) a Slurm run executes under; null for a local one
  * @param relaysPipes whether the run carries a Dagster Pipes context, so its messages file is relayed
  * @param slurmJobId the Slurm job the run had recorded; null before submission and for local runs
  * @param pid the process of a local run; null before it started
@@ -22,6 +23,7 @@ public record ClaimedRun(
         UUID id,
         RunState state,
         String cluster,
+        String identity,
         String launcher,
         RunSpec spec,
         boolean relaysPipes,

@@ -76,8 +76,8 @@ public class Run extends AbstractAggregateRoot<Run> {
 
     protected Run() {}
 
-    /** A new run of a validated spec, as {@code request} stores it, ACCEPTED. */
-    static Run accept(UUID id, RunSpec spec, RunRequest request, Instant now) {
+    /** A new run of a validated spec, as {@code request} stores it, ACCEPTED; a Slurm one will run as {@code identity}. */
+    static Run accept(UUID id, RunSpec spec, RunRequest request, String identity, Instant now) {
         boolean relaysPipes = spec.dagster() != null && spec.dagster().pipesContext() != null;
         Run run = new Run();
         run.id = id;
@@ -85,6 +85,7 @@ public class Run extends AbstractAggregateRoot<Run> {
         run.mode = spec.mode();
         run.cluster = spec.cluster();
         run.request = request;
+        run.slurmJob = SlurmJob.under(identity);
         run.times = RunTimes.acceptedAt(now);
         run.pipes = relaysPipes ? PipesProgress.notOpened() : null;
         run.state = RunState.ACCEPTED;

@@ -29,18 +29,21 @@ interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecut
 
     @Query(
             value = "SELECT * FROM run WHERE state = 'ACCEPTED' AND mode = 'slurm' AND cluster = :cluster"
-                    + " ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED",
+                    + " AND cluster_identity = :identity ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED",
             nativeQuery = true)
-    List<Run> lockOldestAcceptedOnCluster(String cluster, int limit);
+    List<Run> lockOldestAcceptedOnCluster(String cluster, String identity, int limit);
 
-    List<Run> findByOwnerAndModeAndClusterAndStateIn(
-            String owner, String mode, String cluster, Collection<RunState> states);
+    List<Run> findByOwnerAndModeAndClusterAndSlurmJobIdentityAndStateIn(
+            String owner, String mode, String cluster, String identity, Collection<RunState> states);
+
+    List<Run> findByModeAndClusterAndStateInAndSlurmJobIdentityNotIn(
+            String mode, String cluster, Collection<RunState> states, Collection<String> identities);
 
     List<Run> findByOwnerAndModeAndStateIn(String owner, String mode, Collection<RunState> states);
 
-    @Query("select r.id from Run r where r.owner = :owner and r.cluster = :cluster and r.cancelRequested = true"
-            + " and r.state in :states")
-    List<UUID> findCancelRequestedOnCluster(String owner, String cluster, Collection<RunState> states);
+    @Query("select r.id from Run r where r.owner = :owner and r.cluster = :cluster"
+            + " and r.slurmJob.identity = :identity and r.cancelRequested = true and r.state in :states")
+    List<UUID> findCancelRequestedOnCluster(String owner, String cluster, String identity, Collection<RunState> states);
 
     /** How many runs there are in each state, mode and cluster. */
     interface StateCount {

@@ -12,11 +12,8 @@ import io.slurmgateway.security.Role;
 import io.slurmgateway.security.SecurityProperties;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.domain.Page;
@@ -48,6 +45,7 @@ public class RunService {
     private final TransactionTemplate transaction;
     private final ConflictRetry retry;
     private final ClusterRegistry clusters;
+    private final ClusterAdmission admission;
     private final SecurityProperties security;
 
     RunService(
@@ -63,6 +61,7 @@ public class RunService {
             SecurityProperties security) {
         this.security = security;
         this.clusters = clusters;
+        this.admission = new ClusterAdmission(clusters);
         this.runs = runs;
         this.events = events;
         this.validator = validator;
@@ -99,7 +98,7 @@ public class RunService {
             throw new NotPermittedException(
                     "mode", "local runs execute on the gateway host and need the role 'local' besides 'submitter'");
         }
-        checkClusterAccess(spec, caller);
+        String identity = admission.identity(spec, caller);
         String fingerprint = json.fingerprint(spec);
         if (idempotencyKey != null) {
             Optional<Run> earlier = runs.findByRequestCreatedByAndRequestIdempotencyKey(caller.name(), idempotencyKey);
@@ -112,6 +111,7 @@ public class RunService {
                 UUID.randomUUID(),
                 spec,
                 new RunRequest(spec.launcher(), json.write(spec), idempotencyKey, fingerprint, caller.name()),
+                identity,
                 clock.instant());
         try {
             Created created = new Created(transaction.execute(status -> runs.saveAndFlush(run)), spec, true);
@@ -126,30 +126,6 @@ public class RunService {
                     .map(winner -> repeatOf(winner, spec, fingerprint, caller))
                     .orElseThrow(() -> raced);
         }
-    }
-
-    /** A cluster may admit only some principals or roles, and only some partitions, accounts and QoS for each. */
-    private void checkClusterAccess(RunSpec spec, Caller caller) {
-        if (!RunMode.SLURM.equals(spec.mode())) {
-            return;
-        }
-        Set<String> roles = caller.roles().stream()
-                .map(role -> role.name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.toSet());
-        clusters.find(spec.cluster())
-                .flatMap(cluster -> cluster.settings()
-                        .access()
-                        .refusal(
-                                cluster.name(),
-                                caller.name(),
-                                roles,
-                                spec.resources().partition(),
-                                spec.resources().account(),
-                                spec.resources().qos()))
-                .ifPresent(refusal -> {
-                    Audit.mutation(caller, "create", null, "refused: " + refusal.field());
-                    throw new NotPermittedException(refusal.field(), refusal.message());
-                });
     }
 
     private void checkActiveRuns(Caller caller) {

@@ -79,10 +79,13 @@ public class RunWorkQueue {
         return claimed(runs.saveAllAndFlush(claimed));
     }
 
-    /** Moves up to {@code limit} of the oldest accepted Slurm runs of a cluster to STAGING, owned by {@code owner}. */
+    /**
+     * Moves up to {@code limit} of the oldest accepted Slurm runs of a cluster that execute as {@code identity} to
+     * STAGING, owned by {@code owner}.
+     */
     @Transactional
-    public List<ClaimedRun> claimForSubmission(String cluster, String owner, int limit) {
-        List<Run> claimed = runs.lockOldestAcceptedOnCluster(cluster, limit);
+    public List<ClaimedRun> claimForSubmission(String cluster, String identity, String owner, int limit) {
+        List<Run> claimed = runs.lockOldestAcceptedOnCluster(cluster, identity, limit);
         Instant now = clock.instant();
         claimed.forEach(run -> run.startStaging(owner, now));
         return claimed(runs.saveAllAndFlush(claimed));
@@ -142,19 +145,48 @@ public class RunWorkQueue {
     }
 
     /**
-     * Slurm runs of a cluster, submitted by {@code owner} and not ended, that a client asked to cancel: one indexed
-     * query however many jobs the cluster has.
+     * Slurm runs of a cluster account, submitted by {@code owner} and not ended, that a client asked to cancel: one
+     * indexed query however many jobs the account has.
      */
     @Transactional(readOnly = true)
-    public Set<UUID> cancelRequestedOnCluster(String owner, String cluster) {
-        return Set.copyOf(
-                runs.findCancelRequestedOnCluster(owner, cluster, List.of(RunState.QUEUED, RunState.RUNNING)));
+    public Set<UUID> cancelRequestedOnCluster(String owner, String cluster, String identity) {
+        return Set.copyOf(runs.findCancelRequestedOnCluster(
+                owner, cluster, identity, List.of(RunState.QUEUED, RunState.RUNNING)));
     }
 
-    /** Slurm runs of a cluster that {@code owner} submitted or was submitting, in the given states. */
+    /** Slurm runs of a cluster account that {@code owner} submitted or was submitting, in the given states. */
     @Transactional(readOnly = true)
-    public List<ClaimedRun> ownedOnCluster(String owner, String cluster, Collection<RunState> states) {
-        return claimed(runs.findByOwnerAndModeAndClusterAndStateIn(owner, RunMode.SLURM, cluster, states));
+    public List<ClaimedRun> ownedOnCluster(String owner, String cluster, String identity, Collection<RunState> states) {
+        return claimed(runs.findByOwnerAndModeAndClusterAndSlurmJobIdentityAndStateIn(
+                owner, RunMode.SLURM, cluster, identity, states));
+    }
+
+    /**
+     * Ends the accepted runs of a cluster whose identity is no longer configured, which no worker would ever submit,
+     * and counts the submitted ones that no worker follows any more.
+     *
+     * @return how many runs being submitted or submitted execute as an identity not in {@code identities}
+     */
+    public long endRunsOfUnknownIdentities(String cluster, Collection<String> identities) {
+        List<Run> stranded = runs.findByModeAndClusterAndStateInAndSlurmJobIdentityNotIn(
+                RunMode.SLURM, cluster, RunState.ACTIVE, identities);
+        long submitted = 0;
+        for (Run run : stranded) {
+            if (run.getState() != RunState.ACCEPTED) {
+                submitted++;
+                continue;
+            }
+            String reason = "cluster '" + cluster + "' no longer has the identity '"
+                    + run.getSlurmJob().identity() + "' this run was to execute as";
+            update(run.getId(), accepted -> {
+                if (accepted.getState() == RunState.ACCEPTED) { // not cancelled meanwhile
+                    accepted.startStaging(null, clock.instant());
+                    accepted.markSubmitFailed(reason, clock.instant());
+                }
+                return null;
+            });
+        }
+        return submitted;
     }
 
     /**
@@ -258,6 +290,7 @@ public class RunWorkQueue {
                         run.getId(),
                         run.getState(),
                         run.getCluster(),
+                        run.getSlurmJob().identity(),
                         run.getRequest().launcher(),
                         json.read(run.getRequest().spec()),
                         run.getPipes().offset() != null,

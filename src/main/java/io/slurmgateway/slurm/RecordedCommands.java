@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every command and staging on one cluster, counted and timed in {@link SlurmMetrics} and written to the audit trail
- * (logger {@code io.slurmgateway.audit}): the cluster, the program and why it ran, its exit status (none when it did
+ * (logger {@code io.slurmgateway.audit}): the cluster and the identity (account) it ran as, the program and why it ran, its exit status (none when it did
  * not answer) and how long it took; the run, when there is one, is in the MDC. Never its arguments, which carry paths
  * and names, and never what it printed.
  */
@@ -20,11 +20,13 @@ final class RecordedCommands {
     private static final Logger AUDIT = LoggerFactory.getLogger("io.slurmgateway.audit");
 
     private final String cluster;
+    private final String identity;
     private final CommandRunner host;
     private final SlurmMetrics metrics;
 
-    RecordedCommands(String cluster, CommandRunner host, SlurmMetrics metrics) {
+    RecordedCommands(String cluster, String identity, CommandRunner host, SlurmMetrics metrics) {
         this.cluster = cluster;
+        this.identity = identity;
         this.host = host;
         this.metrics = metrics;
     }
@@ -63,14 +65,16 @@ final class RecordedCommands {
     private void audit(String program, String purpose, Integer exitStatus, long nanos) {
         long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
         AUDIT.atInfo()
-                .setMessage("audit: {} ({}) on cluster '{}' exited {} after {} ms")
+                .setMessage("audit: {} ({}) on cluster '{}' as identity '{}' exited {} after {} ms")
                 .addArgument(program)
                 .addArgument(purpose)
                 .addArgument(cluster)
+                .addArgument(identity)
                 .addArgument(exitStatus == null ? "without an answer" : exitStatus)
                 .addArgument(millis)
                 .addKeyValue("audit.kind", "command")
                 .addKeyValue("audit.cluster", cluster)
+                .addKeyValue("audit.identity", identity)
                 .addKeyValue("audit.command", program)
                 .addKeyValue("audit.purpose", purpose)
                 .addKeyValue("audit.exitStatus", exitStatus == null ? "" : exitStatus.toString())

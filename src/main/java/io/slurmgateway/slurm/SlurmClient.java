@@ -44,9 +44,18 @@ public class SlurmClient {
     private final String cluster;
     private final RecordedCommands commands;
 
+    /** A client of a cluster with one account. */
     public SlurmClient(String cluster, CommandRunner host, SlurmMetrics metrics) {
+        this(cluster, "default", host, metrics);
+    }
+
+    /**
+     * @param identity the account {@code host} logs in as, named in the audit trail (not in metrics, whose tags stay
+     *     few)
+     */
+    public SlurmClient(String cluster, String identity, CommandRunner host, SlurmMetrics metrics) {
         this.cluster = cluster;
-        this.commands = new RecordedCommands(cluster, host, metrics);
+        this.commands = new RecordedCommands(cluster, identity, host, metrics);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.slurmgateway.clusters.ClusterIdentity;
 import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.support.TestFiles;
 import io.slurmgateway.support.TestSshServer;
@@ -354,7 +355,8 @@ class SshCommandRunnerTest {
         ClusterProperties cluster = new Binder(new MapConfigurationPropertySource(settings))
                 .bind("c", ClusterProperties.class)
                 .get();
-        SshCommandRunner runner = new SshCommandRunner("test", cluster.ssh("gateway.clusters.test"), readers);
+        SshCommandRunner runner =
+                new SshCommandRunner("test", cluster.ssh("gateway.clusters.test", ClusterIdentity.DEFAULT), readers);
         toClose.add(runner);
         return runner;
     }

@@ -295,6 +295,7 @@ abstract class PersistenceContract {
                 UUID.randomUUID(),
                 spec("demo/key"),
                 new RunRequest("bash", "{}", "key-1", "other", ANYONE.name()),
+                null,
                 Instant.now());
 
         assertThatThrownBy(() -> runs.saveAndFlush(duplicate)).isInstanceOf(DataIntegrityViolationException.class);
@@ -364,6 +365,43 @@ abstract class PersistenceContract {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void eachClusterAccountClaimsItsOwnRunsAndRunsOfARemovedIdentityEnd() {
+        RunSpec onHpc = new RunSpec(
+                "demo/tenant", "slurm", "hpc", "bash", null, new RunSpec.Payload("true", null), null, null, null, null);
+        Run ofTeamA = runs.saveAndFlush(slurmRun(onHpc, "team-a"));
+        Run ofRemoved = runs.saveAndFlush(slurmRun(onHpc, "removed"));
+
+        assertThat(ids(queue.claimForSubmission("hpc", "team-b", "worker-a", 10)))
+                .isEmpty();
+        assertThat(ids(queue.claimForSubmission("hpc", "team-a", "worker-a", 10)))
+                .containsExactly(ofTeamA.getId());
+        assertThat(queue.ownedOnCluster("worker-a", "hpc", "team-a", List.of(RunState.STAGING)))
+                .singleElement()
+                .satisfies(claimed -> assertThat(claimed.identity()).isEqualTo("team-a"));
+
+        assertThat(queue.endRunsOfUnknownIdentities("hpc", Set.of("team-a", "team-b")))
+                .as("the staging run of team-a is not stranded; the accepted one of 'removed' ends")
+                .isZero();
+        Run ended = runs.findById(ofRemoved.getId()).orElseThrow();
+        assertThat(ended.getState()).isEqualTo(RunState.SUBMIT_FAILED);
+        assertThat(ended.getReason())
+                .isEqualTo("cluster 'hpc' no longer has the identity 'removed' this run was to" + " execute as");
+        assertThat(queue.endRunsOfUnknownIdentities("hpc", Set.of("team-b")))
+                .as("team-a's run is being submitted: reported, not ended")
+                .isEqualTo(1);
+        assertThat(runs.findById(ofTeamA.getId()).orElseThrow().getState()).isEqualTo(RunState.STAGING);
+    }
+
+    private static Run slurmRun(RunSpec spec, String identity) {
+        return Run.accept(
+                UUID.randomUUID(),
+                spec,
+                new RunRequest("bash", "{}", null, "fingerprint", ANYONE.name()),
+                identity,
+                Instant.now());
     }
 
     private static RunSpec spec(String asset) {

@@ -11,12 +11,12 @@ public final class RunFixtures {
 
     /** A local run that has just been accepted. */
     public static Run accepted(UUID id, RunSpec spec, Instant at) {
-        return Run.accept(id, spec, request(), at);
+        return Run.accept(id, spec, request(), null, at);
     }
 
     /** A Slurm run whose job completed with exit code 0 on cluster {@code hpc}. */
     public static Run completedOnSlurm(UUID id, RunSpec spec, String jobId, Instant submittedAt, Instant endedAt) {
-        Run run = Run.accept(id, spec, request(), submittedAt);
+        Run run = Run.accept(id, spec, request(), "default", submittedAt);
         run.startStaging("instance-a", submittedAt);
         run.recordSubmission("hpc", jobId, submittedAt);
         run.observeSlurm(RunState.RUNNING, "RUNNING", "None", "running", submittedAt);

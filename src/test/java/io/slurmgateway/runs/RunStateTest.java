@@ -133,7 +133,7 @@ class RunStateTest {
     }
 
     private static Run pipesRun() {
-        Run run = Run.accept(UUID.randomUUID(), spec(true), request(), Instant.EPOCH);
+        Run run = Run.accept(UUID.randomUUID(), spec(true), request(), null, Instant.EPOCH);
         run.startStaging("me", Instant.EPOCH);
         run.markQueued("staged", Instant.EPOCH);
         run.markStarting("me", Instant.EPOCH);
@@ -145,7 +145,7 @@ class RunStateTest {
     }
 
     private static Run acceptedRun() {
-        return Run.accept(UUID.randomUUID(), spec(false), request(), Instant.EPOCH);
+        return Run.accept(UUID.randomUUID(), spec(false), request(), null, Instant.EPOCH);
     }
 
     private static RunSpec spec(boolean relaysPipes) {

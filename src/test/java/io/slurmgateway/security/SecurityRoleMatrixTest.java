@@ -44,6 +44,11 @@ class SecurityRoleMatrixTest extends GatewayTestBase {
         registry.add("gateway.clusters.gpu.access.roles", () -> "admin");
         registry.add("gateway.clusters.gpu.access.principal-grants.alice.partitions", () -> "debug,long");
         registry.add("gateway.clusters.gpu.access.principal-grants.alice.accounts", () -> "proj-a");
+        TestClusters.unreachable(registry, "tenants", home);
+        Path key = home.resolve("placeholder-key"); // written by TestClusters, never read
+        tenant(registry, key, "team-a", "alice-unix", "principals", "alice");
+        tenant(registry, key, "team-b", "bob-unix", "principals", "bob");
+        tenant(registry, key, "ops", "operator-unix", "roles", "local");
         token(registry, "alice", "submitter");
         token(registry, "bob", "submitter");
         token(registry, "carol", "submitter,local");
@@ -229,6 +234,46 @@ class SecurityRoleMatrixTest extends GatewayTestBase {
         assertThat(call(new Endpoint("POST", "/api/v1/runs", onGpu.formatted("\"partition\": \"gpu\"")), "admin")
                         .statusCode())
                 .isEqualTo(202);
+    }
+
+    @Test
+    void aClusterWithTenantIdentitiesRunsEachCallerAsItsOwnAndRefusesCallersWithout() {
+        String onTenants = "{\"asset\": \"demo/a\", \"mode\": \"slurm\", \"cluster\": \"tenants\","
+                + " \"payload\": {\"script\": \"echo hi\"}}";
+        Endpoint create = new Endpoint("POST", "/api/v1/runs", onTenants);
+
+        HttpResponse<String> ofAlice = call(create, "alice");
+        HttpResponse<String> ofBob = call(create, "bob");
+        HttpResponse<String> ofCarol = call(create, "carol");
+        assertThat(ofAlice.statusCode()).as(ofAlice.body()).isEqualTo(202);
+        assertThat(client.json(ofAlice).get("clusterIdentity").asString()).isEqualTo("team-a");
+        assertThat(client.json(ofBob).get("clusterIdentity").asString()).isEqualTo("team-b");
+        assertThat(client.json(ofCarol).get("clusterIdentity").asString())
+                .as("carol is in no identity's principals, but holds the role 'local' that 'ops' lists")
+                .isEqualTo("ops");
+        HttpResponse<String> ofAdmin = call(create, "admin");
+        assertRefused(ofAdmin, "cluster");
+        assertThat(client.json(ofAdmin).toString()).contains("no identity of cluster 'tenants' is for 'admin'");
+        assertThat(call(new Endpoint("POST", "/api/v1/runs", SLURM_RUN), "alice")
+                        .body())
+                .as("a cluster without identities runs everyone as its own account")
+                .contains("\"clusterIdentity\":\"default\"");
+
+        JsonNode forReader = cluster(call(new Endpoint("GET", "/api/v1/clusters", null), "reader"), "tenants");
+        assertThat(forReader.get("identities").isNull()).isTrue();
+        JsonNode forAdmin = cluster(call(new Endpoint("GET", "/api/v1/clusters", null), "admin"), "tenants");
+        assertThat(forAdmin.get("identities").findValuesAsString("name"))
+                .containsExactly("default", "ops", "team-a", "team-b");
+        assertThat(forAdmin.get("identities").findValuesAsString("user"))
+                .containsExactly("nobody", "operator-unix", "alice-unix", "bob-unix");
+    }
+
+    private static void tenant(
+            DynamicPropertyRegistry registry, Path key, String identity, String user, String mapping, String values) {
+        String prefix = "gateway.clusters.tenants.identities." + identity + ".";
+        registry.add(prefix + "user", () -> user);
+        registry.add(prefix + "private-key", key::toString);
+        registry.add(prefix + mapping, () -> values);
     }
 
     private void assertRefused(HttpResponse<String> response, String field) {

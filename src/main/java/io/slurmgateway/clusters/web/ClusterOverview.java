@@ -66,7 +66,15 @@ class ClusterOverview {
                         status.channelCapacity(),
                         status.connectionsOpened()),
                 known == null ? null : known.names(),
-                error);
+                error,
+                cluster.accounts().values().stream()
+                        .map(account -> {
+                            ConnectionStatus link = account.runner().status();
+                            return new ClusterResponse.IdentityStatus(
+                                    account.identity(), account.user(), link.health(), link.lastFailure());
+                        })
+                        .sorted(java.util.Comparator.comparing(ClusterResponse.IdentityStatus::name))
+                        .toList());
     }
 
     /**

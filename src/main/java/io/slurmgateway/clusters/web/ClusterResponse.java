@@ -12,6 +12,8 @@ import java.util.List;
  * @param user the cluster account; null for callers who are not admins
  * @param lastError why the cluster is DOWN, or why its partitions could not be read; null for callers who are not
  *     admins
+ * @param identities the accounts runs execute as, each with its Unix user and link; null for callers who are not
+ *     admins
  */
 record ClusterResponse(
         String name,
@@ -21,12 +23,21 @@ record ClusterResponse(
         ConnectionStatus.Health health,
         Pool pool,
         List<String> partitions,
-        String lastError) {
+        String lastError,
+        List<IdentityStatus> identities) {
 
     /** The cluster as a non-admin sees it: no login host, port, user or raw error, which tell an attacker where to go. */
     ClusterResponse withoutDetails() {
-        return new ClusterResponse(name, null, 0, null, health, pool, partitions, null);
+        return new ClusterResponse(name, null, 0, null, health, pool, partitions, null, null);
     }
+
+    /**
+     * One account of the cluster: {@code default} is the cluster's own {@code user}, the others are tenant
+     * identities.
+     *
+     * @param lastFailure why its last connection attempt failed, while its link is DOWN
+     */
+    record IdentityStatus(String name, String user, ConnectionStatus.Health health, String lastFailure) {}
 
     /** The SSH pool: connections open of the most allowed, channels busy of the capacity, connections ever opened. */
     record Pool(

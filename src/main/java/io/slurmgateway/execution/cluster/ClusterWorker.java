@@ -1,6 +1,8 @@
 package io.slurmgateway.execution.cluster;
 
 import io.slurmgateway.clusters.Cluster;
+import io.slurmgateway.clusters.ClusterAccount;
+import io.slurmgateway.clusters.ClusterIdentity;
 import io.slurmgateway.execution.ExecutionMetrics;
 import io.slurmgateway.execution.StepGuard;
 import io.slurmgateway.execution.TickLoop;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Everything the gateway does on one cluster, on two threads. One submits accepted runs (woken by each new run) and
+ * Everything the gateway does on one cluster account (the cluster's own, or one tenant's identity), on two threads. One submits accepted runs (woken by each new run) and
  * retries uncertain submissions ({@link Submissions}); the other, every poll interval, sends cancels, polls the active
  * jobs (one squeue), copies their output (one read), finishes the ended ones once their output is stored, and tells
  * the {@link LiveUsageSampler} (a third thread, when live usage is on) which jobs run. Submitting never waits for a
@@ -33,6 +35,7 @@ final class ClusterWorker {
     private static final Logger log = LoggerFactory.getLogger(ClusterWorker.class);
 
     private final String cluster;
+    private final String identity;
     private final String owner;
     private final SlurmClient slurm;
     private final SlurmSubmitter submitter;
@@ -53,6 +56,7 @@ final class ClusterWorker {
 
     ClusterWorker(
             Cluster cluster,
+            ClusterAccount account,
             String owner,
             int submitBatchSize,
             SlurmSubmitter submitter,
@@ -63,8 +67,9 @@ final class ClusterWorker {
             ExecutionMetrics metrics,
             SlurmMetrics slurmMetrics) {
         this.cluster = cluster.name();
+        this.identity = account.identity();
         this.owner = owner;
-        this.slurm = cluster.slurm();
+        this.slurm = account.slurm();
         this.submitter = submitter;
         this.tracker = tracker;
         this.liveUsage = liveUsage;
@@ -75,6 +80,7 @@ final class ClusterWorker {
         this.steps = new StepGuard(scheduler, metrics);
         this.submissions = new Submissions(
                 this.cluster,
+                identity,
                 cluster.settings(),
                 owner,
                 submitBatchSize,
@@ -82,14 +88,11 @@ final class ClusterWorker {
                 queue,
                 metrics,
                 job -> active.putIfAbsent(job.runId(), job));
+        String threads = ClusterIdentity.DEFAULT.equals(identity) ? this.cluster : this.cluster + "/" + identity;
         this.submitLoop = new TickLoop(
-                "slurm-submit-" + this.cluster,
-                scheduler,
-                cluster.settings().pollInterval(),
-                this::submitTick,
-                metrics);
+                "slurm-submit-" + threads, scheduler, cluster.settings().pollInterval(), this::submitTick, metrics);
         this.pollLoop = new TickLoop(
-                "slurm-poll-" + this.cluster, scheduler, cluster.settings().pollInterval(), this::pollTick, metrics);
+                "slurm-poll-" + threads, scheduler, cluster.settings().pollInterval(), this::pollTick, metrics);
     }
 
     /** Starts the worker's threads: submitting, following the submitted jobs, and sampling them when that is on. */
@@ -120,7 +123,8 @@ final class ClusterWorker {
         if (!recovered) {
             return; // recovery may hand over runs this instance was submitting: they must be known first
         }
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster)) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster);
+                MDC.MDCCloseable identityInMdc = MDC.putCloseable("clusterIdentity", identity)) {
             steps.run("submit", submissions::submitAccepted);
             steps.run("submit", submissions::retryDue);
         }
@@ -128,7 +132,8 @@ final class ClusterWorker {
 
     /** One pass over the submitted jobs: cancels, one poll, one log read, and finishing the ended ones. */
     void pollTick() {
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster)) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster);
+                MDC.MDCCloseable identityInMdc = MDC.putCloseable("clusterIdentity", identity)) {
             if (!recovered) {
                 recovered = steps.run("recover", this::recover);
                 if (recovered) {
@@ -144,10 +149,10 @@ final class ClusterWorker {
         }
     }
 
-    /** Takes over the runs this instance was submitting or following on this cluster before it stopped. */
+    /** Takes over the runs this instance was submitting or following on this cluster account before it stopped. */
     private void recover() throws IOException {
-        for (ClaimedRun run :
-                queue.ownedOnCluster(owner, cluster, List.of(RunState.STAGING, RunState.QUEUED, RunState.RUNNING))) {
+        for (ClaimedRun run : queue.ownedOnCluster(
+                owner, cluster, identity, List.of(RunState.STAGING, RunState.QUEUED, RunState.RUNNING))) {
             if (run.state() == RunState.STAGING) {
                 submissions.checkAgain(run);
             } else {
@@ -159,15 +164,16 @@ final class ClusterWorker {
         }
         if (!active.isEmpty() || submissions.pendingChecks() > 0) {
             log.info(
-                    "cluster '{}': following {} job(s) again, {} submission(s) to check",
+                    "cluster '{}', identity '{}': following {} job(s) again, {} submission(s) to check",
                     cluster,
+                    identity,
                     active.size(),
                     submissions.pendingChecks());
         }
     }
 
     private void sendCancels() throws IOException {
-        Set<UUID> requested = queue.cancelRequestedOnCluster(owner, cluster);
+        Set<UUID> requested = queue.cancelRequestedOnCluster(owner, cluster, identity);
         List<ActiveJob> toCancel = new ArrayList<>();
         for (UUID runId : requested) {
             ActiveJob job = active.get(runId);

@@ -1,6 +1,7 @@
 package io.slurmgateway.execution.cluster;
 
 import io.slurmgateway.clusters.Cluster;
+import io.slurmgateway.clusters.ClusterAccount;
 import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.execution.ExecutionMetrics;
@@ -67,32 +68,64 @@ class SlurmScheduler implements SmartLifecycle {
             return;
         }
         for (Cluster cluster : clusters.all()) {
-            String name = cluster.name();
-            ClusterProperties settings = cluster.settings();
-            if (settings.liveUsageInterval().isZero()) {
-                forgetLiveUsage(name); // samples from when it was on would look current
+            if (cluster.settings().liveUsageInterval().isZero()) {
+                forgetLiveUsage(cluster.name()); // samples from when it was on would look current
             }
-            ClusterWorker worker = new ClusterWorker(
-                    cluster,
+            endRunsOfUnknownIdentities(cluster);
+            for (ClusterAccount account : cluster.allAccounts()) {
+                ClusterWorker worker = worker(cluster, account);
+                workers.add(worker);
+                worker.start();
+            }
+            log.info(
+                    "cluster '{}': submitting and polling as instance '{}', as identities {}",
+                    cluster.name(),
                     properties.instanceId(),
-                    properties.stagingBatchSize(),
-                    new SlurmSubmitter(cluster, queue, jobScripts),
-                    new SlurmJobTracker(queue, clock, settings.accountingWait(), settings.lostJobTimeout()),
-                    new LiveUsageSampler(
-                            name,
-                            cluster.slurm(),
-                            queue,
-                            clock,
-                            settings.liveUsageInterval(),
-                            settings.killOnClusterAfter(),
-                            metrics),
-                    tailer,
-                    queue,
-                    metrics,
-                    slurmMetrics);
-            workers.add(worker);
-            worker.start();
-            log.info("cluster '{}': submitting and polling as instance '{}'", name, properties.instanceId());
+                    cluster.accounts().keySet().stream().sorted().toList());
+        }
+    }
+
+    private ClusterWorker worker(Cluster cluster, ClusterAccount account) {
+        String name = cluster.name();
+        ClusterProperties settings = cluster.settings();
+        return new ClusterWorker(
+                cluster,
+                account,
+                properties.instanceId(),
+                properties.stagingBatchSize(),
+                new SlurmSubmitter(cluster, account, queue, jobScripts),
+                new SlurmJobTracker(queue, clock, settings.accountingWait(), settings.lostJobTimeout()),
+                new LiveUsageSampler(
+                        name,
+                        account.slurm(),
+                        queue,
+                        clock,
+                        settings.liveUsageInterval(),
+                        settings.killOnClusterAfter(),
+                        metrics),
+                tailer,
+                queue,
+                metrics,
+                slurmMetrics);
+    }
+
+    /** Runs of an identity that is no longer configured: accepted ones end, submitted ones are reported. */
+    private void endRunsOfUnknownIdentities(Cluster cluster) {
+        try {
+            long stranded = queue.endRunsOfUnknownIdentities(
+                    cluster.name(), cluster.accounts().keySet());
+            if (stranded > 0) {
+                log.warn(
+                        "cluster '{}': {} submitted run(s) execute as an identity that is no longer configured;"
+                                + " nothing follows or cancels them until it is configured again",
+                        cluster.name(),
+                        stranded);
+            }
+        } catch (RuntimeException failed) {
+            log.warn(
+                    "cluster '{}': runs of removed identities could not be checked: {}",
+                    cluster.name(),
+                    failed.getMessage());
         }
     }
 

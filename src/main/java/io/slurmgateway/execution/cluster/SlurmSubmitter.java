@@ -1,6 +1,7 @@
 package io.slurmgateway.execution.cluster;
 
 import io.slurmgateway.clusters.Cluster;
+import io.slurmgateway.clusters.ClusterAccount;
 import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.execution.JobScripts;
 import io.slurmgateway.host.FileToWrite;
@@ -40,16 +41,19 @@ final class SlurmSubmitter {
     }
 
     private final Cluster cluster;
+    private final ClusterAccount account;
     private final ClusterProperties settings;
     private final SlurmClient slurm;
     private final RunWorkQueue queue;
     private final JobScripts jobScripts;
     private volatile String workDir;
 
-    SlurmSubmitter(Cluster cluster, RunWorkQueue queue, JobScripts jobScripts) {
+    /** Submits as {@code account}: stages in its directory, and runs sbatch as its user. */
+    SlurmSubmitter(Cluster cluster, ClusterAccount account, RunWorkQueue queue, JobScripts jobScripts) {
         this.cluster = cluster;
+        this.account = account;
         this.settings = cluster.settings();
-        this.slurm = cluster.slurm();
+        this.slurm = account.slurm();
         this.queue = queue;
         this.jobScripts = jobScripts;
     }
@@ -132,7 +136,7 @@ final class SlurmSubmitter {
     /** The run's directory on the cluster. */
     String directoryOf(ClaimedRun run) throws IOException {
         if (workDir == null) {
-            workDir = cluster.runner().absolutePath(settings.workDir());
+            workDir = account.runner().absolutePath(account.workDir());
         }
         return workDir + "/" + run.id();
     }

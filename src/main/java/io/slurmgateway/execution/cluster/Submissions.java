@@ -24,6 +24,7 @@ final class Submissions {
     private static final Logger log = LoggerFactory.getLogger(Submissions.class);
 
     private final String cluster;
+    private final String identity;
     private final ClusterProperties settings;
     private final String owner;
     private final int batchSize;
@@ -40,6 +41,7 @@ final class Submissions {
 
     Submissions(
             String cluster,
+            String identity,
             ClusterProperties settings,
             String owner,
             int batchSize,
@@ -48,6 +50,7 @@ final class Submissions {
             ExecutionMetrics metrics,
             Consumer<ActiveJob> onActive) {
         this.cluster = cluster;
+        this.identity = identity;
         this.settings = settings;
         this.owner = owner;
         this.batchSize = batchSize;
@@ -67,7 +70,7 @@ final class Submissions {
     }
 
     void submitAccepted() {
-        for (ClaimedRun run : queue.claimForSubmission(cluster, owner, batchSize)) {
+        for (ClaimedRun run : queue.claimForSubmission(cluster, identity, owner, batchSize)) {
             attempt(run, 1, false);
         }
     }

@@ -18,6 +18,10 @@ record RunResponse(
         String asset,
         String mode,
         String cluster,
+        @Schema(
+                        description = "the cluster identity (tenant account) a Slurm run executes as; null for a local"
+                                + " run")
+                String clusterIdentity,
         String launcher,
         @Schema(description = "the principal who created the run; it may read and cancel it") String createdBy,
         RunState state,
@@ -83,6 +87,7 @@ record RunResponse(
                 run.getAsset(),
                 run.getMode(),
                 run.getCluster(),
+                run.getSlurmJob().identity(),
                 run.getRequest().launcher(),
                 run.getRequest().createdBy(),
                 run.getState(),

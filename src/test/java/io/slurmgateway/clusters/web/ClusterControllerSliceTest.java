@@ -43,7 +43,15 @@ class ClusterControllerSliceTest {
                                 ConnectionStatus.Health.UP,
                                 new ClusterResponse.Pool(1, 2, 0, 16, 3),
                                 List.of("debug", "long"),
-                                null),
+                                null,
+                                List.of(
+                                        new ClusterResponse.IdentityStatus(
+                                                "default", "svc", ConnectionStatus.Health.UP, null),
+                                        new ClusterResponse.IdentityStatus(
+                                                "team-a",
+                                                "alice",
+                                                ConnectionStatus.Health.DOWN,
+                                                "Exhausted available authentication methods"))),
                         new ClusterResponse(
                                 "down",
                                 "login.down.example.org",
@@ -52,7 +60,8 @@ class ClusterControllerSliceTest {
                                 ConnectionStatus.Health.DOWN,
                                 new ClusterResponse.Pool(0, 2, 0, 16, 0),
                                 null,
-                                "Connection refused")));
+                                "Connection refused",
+                                List.of())));
 
         mvc.perform(get("/api/v1/clusters"))
                 .andExpect(status().isOk())
@@ -63,6 +72,11 @@ class ClusterControllerSliceTest {
                 .andExpect(jsonPath("$[0].pool.connectionsOpened").value(3))
                 .andExpect(jsonPath("$[0].partitions[0]").value("debug"))
                 .andExpect(jsonPath("$[0].lastError").doesNotExist())
+                .andExpect(jsonPath("$[0].identities[1].name").value("team-a"))
+                .andExpect(jsonPath("$[0].identities[1].user").value("alice"))
+                .andExpect(jsonPath("$[0].identities[1].health").value("DOWN"))
+                .andExpect(
+                        jsonPath("$[0].identities[1].lastFailure").value("Exhausted available authentication methods"))
                 .andExpect(jsonPath("$[1].health").value("DOWN"))
                 .andExpect(jsonPath("$[1].partitions").doesNotExist())
                 .andExpect(jsonPath("$[1].lastError").value("Connection refused"));

@@ -77,7 +77,7 @@ class RunUsageResponseTest extends SharedIdleGatewayTest {
                         """
                 {"asset": "demo/usage", "mode": "slurm", "payload": {"script": "true"}}
                 """));
-        assertThat(queue.claimForSubmission("hpc", "test", 10)).hasSize(1);
+        assertThat(queue.claimForSubmission("hpc", "default", "test", 10)).hasSize(1);
         queue.recordSubmitted(id, "hpc", jobId);
         queue.observeSlurm(id, RunState.RUNNING, "RUNNING", "None", "Slurm job " + jobId + " is RUNNING");
         assertThat(client.run(id.toString()).get("state").asString()).isEqualTo("RUNNING");
