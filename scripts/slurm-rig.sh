@@ -2,7 +2,8 @@
 # slurm-rig.sh up|down|status — a real two-node Slurm cluster with accounting and an SSH login node, on this
 # one Debian/Ubuntu machine, for the gateway's Slurm tests, benchmarks and quickstart. Run as root.
 #
-#   munged -> [MariaDB] -> slurmdbd -> slurmctld -> slurmd c1, c2 -> sshd 127.0.0.1:2222 (user hpcuser, key only)
+#   munged -> [MariaDB] -> slurmdbd -> slurmctld -> slurmd c1, c2 -> sshd 127.0.0.1:2222 (users hpcuser and
+#   hpcuser2, key only: the second is another tenant, for the tests of tenant identities)
 #
 # up      installs missing packages, writes every configuration, starts what is not running, waits until the
 #         nodes are idle and an SSH login works, then writes $RIG_DIR/application-rig.yml (cluster "rig").
@@ -13,7 +14,7 @@
 # Environment:
 #   RIG_DIR   state directory: keys, sshd files, pids, logs, the gateway configuration  (default: <repo>/.slurm-rig)
 #   HOME_BASE where the SSH user's home is created (default: /home)
-#   SSH_PORT  (2222)   SSH_USER (hpcuser)   NODES (2)   CPUS_PER_NODE (2)   MEM_PER_NODE (2048, MB)
+#   SSH_PORT  (2222)   SSH_USER (hpcuser)   TENANT_USER (hpcuser2)   NODES (2)   CPUS_PER_NODE (2)   MEM_PER_NODE (2048, MB)
 #   CGROUPS   auto | 1 | 0: with cgroups a job over its memory ends OUT_OF_MEMORY, without it FAILED 0:9
 #             (auto = on when a cgroup v1 memory controller is mounted)
 # Facts and pitfalls behind each choice: shared/reference/SLURM-RIG.md.
@@ -25,6 +26,7 @@ REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RIG_DIR=${RIG_DIR:-$REPO_DIR/.slurm-rig}
 SSH_PORT=${SSH_PORT:-2222}
 SSH_USER=${SSH_USER:-hpcuser}
+TENANT_USER=${TENANT_USER:-hpcuser2}
 NODES=${NODES:-2}
 CPUS_PER_NODE=${CPUS_PER_NODE:-2}
 MEM_PER_NODE=${MEM_PER_NODE:-2048}
@@ -263,17 +265,21 @@ start_slurm() {
   say "nodes: $(sinfo -h -N -o '%N=%T' | sort -u | paste -sd' ')"
 }
 
+# create_user USER KEY : a cluster account with its own home (mode 700, so no other account reads it), logging in
+# with the key pair KEY and KEY.pub, and a Slurm association in account rigacct
 create_user() {
+  local user=$1 key=$2 home
   # password '*' rather than useradd's locked '!': sshd without PAM refuses key logins to locked accounts
-  getent passwd "$SSH_USER" >/dev/null || useradd -m -d "$HOME_BASE/$SSH_USER" -s /bin/bash -p '*' "$SSH_USER"
-  local home; home=$(getent passwd "$SSH_USER" | cut -d: -f6)
-  runuser -u "$SSH_USER" -- test -x "$home" || fail "$SSH_USER cannot reach its home $home: make its parents traversable"
-  [ -f "$SSH_DIR/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C "$SSH_USER@slurm-rig" -f "$SSH_DIR/id_ed25519"
-  install -d -m 700 -o "$SSH_USER" -g "$SSH_USER" "$home/.ssh"
-  install -m 600 -o "$SSH_USER" -g "$SSH_USER" "$SSH_DIR/id_ed25519.pub" "$home/.ssh/authorized_keys"
-  if [ -z "$(sacctmgr -n -P show assoc where user="$SSH_USER" format=account 2>/dev/null)" ]; then
+  getent passwd "$user" >/dev/null || useradd -m -d "$HOME_BASE/$user" -s /bin/bash -p '*' "$user"
+  home=$(getent passwd "$user" | cut -d: -f6)
+  chmod 700 "$home"
+  runuser -u "$user" -- test -x "$home" || fail "$user cannot reach its home $home: make its parents traversable"
+  [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C "$user@slurm-rig" -f "$key"
+  install -d -m 700 -o "$user" -g "$user" "$home/.ssh"
+  install -m 600 -o "$user" -g "$user" "$key.pub" "$home/.ssh/authorized_keys"
+  if [ -z "$(sacctmgr -n -P show assoc where user="$user" format=account 2>/dev/null)" ]; then
     sacctmgr -i add account rigacct Description=rig Organization=rig >/dev/null 2>&1 || true
-    sacctmgr -i add user "$SSH_USER" Account=rigacct DefaultAccount=rigacct >/dev/null 2>&1 || true
+    sacctmgr -i add user "$user" Account=rigacct DefaultAccount=rigacct >/dev/null 2>&1 || true
   fi
 }
 
@@ -310,6 +316,8 @@ EOF
   printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 "$SSH_DIR/ssh_host_ed25519_key.pub")" > "$SSH_DIR/known_hosts"
   wait_until 20 "an SSH login" ssh -p "$SSH_PORT" -i "$SSH_DIR/id_ed25519" -o BatchMode=yes \
     -o UserKnownHostsFile="$SSH_DIR/known_hosts" -o StrictHostKeyChecking=yes "$SSH_USER@127.0.0.1" true
+  wait_until 20 "an SSH login of $TENANT_USER" ssh -p "$SSH_PORT" -i "$SSH_DIR/id_ed25519_tenant" -o BatchMode=yes \
+    -o UserKnownHostsFile="$SSH_DIR/known_hosts" -o StrictHostKeyChecking=yes "$TENANT_USER@127.0.0.1" true
 }
 
 write_gateway_config() {
@@ -325,6 +333,11 @@ gateway:
       private-key: $SSH_DIR/id_ed25519
       known-hosts: $SSH_DIR/known_hosts
       default-partition: debug
+# another cluster account, for the tests of tenant identities (the gateway does not read this)
+rig:
+  tenant:
+    user: $TENANT_USER
+    private-key: $SSH_DIR/id_ed25519_tenant
 EOF
 }
 
@@ -340,7 +353,8 @@ up() {
   mkdir -p /etc/slurm
   start_munge
   start_slurm
-  create_user
+  create_user "$SSH_USER" "$SSH_DIR/id_ed25519"
+  create_user "$TENANT_USER" "$SSH_DIR/id_ed25519_tenant"
   start_sshd
   write_gateway_config
   say "rig is up: cluster 'rig' at $SSH_USER@127.0.0.1:$SSH_PORT; gateway configuration in $CONFIG_OUT"

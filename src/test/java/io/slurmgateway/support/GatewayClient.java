@@ -24,15 +24,27 @@ public final class GatewayClient {
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
     private final String base;
+    private final Map<String, String> defaults;
 
     public GatewayClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, Map.of());
+    }
+
+    private GatewayClient(String base, Map<String, String> defaults) {
+        this.base = base;
+        this.defaults = Map.copyOf(defaults);
+    }
+
+    /** The same gateway, with every request carrying {@code Authorization: Bearer token}. */
+    public GatewayClient withToken(String token) {
+        return new GatewayClient(base, Map.of("Authorization", "Bearer " + token));
     }
 
     public HttpResponse<String> post(String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        defaults.forEach(request::setHeader);
         headers.forEach(request::setHeader);
         return send(request.build());
     }
@@ -40,6 +52,7 @@ public final class GatewayClient {
     public HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
+        defaults.forEach(request::setHeader);
         headers.forEach(request::setHeader);
         return send(request.build());
     }
@@ -47,7 +60,8 @@ public final class GatewayClient {
     public HttpResponse<String> get(String path, Map<String, String> headers) {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(base + path)).GET();
-        headers.forEach(request::header);
+        defaults.forEach(request::setHeader);
+        headers.forEach(request::setHeader);
         return send(request.build());
     }
 
