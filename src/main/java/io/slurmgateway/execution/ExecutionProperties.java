@@ -27,9 +27,10 @@ import org.springframework.validation.annotation.Validated;
  * @param workDir the base directory of the per-run working directories
  * @param defaultTimeLimit the wall-time limit of a run that sets no {@code resources.timeLimit}
  * @param killGracePeriod how long a cancelled or timed-out run has between SIGTERM and SIGKILL
- * @param logReadSize how many bytes of one stream are copied into the log store per read
- * @param logBytesPerTick how many bytes of one stream are copied per tick at most, so one chatty run cannot stall
- *     the others
+ * @param logReadSize how many bytes of one stream are copied into the log store per read at most
+ * @param logBytesPerTick how many bytes one round of reads copies at most, over all the streams it reads (one round
+ *     is one command on a cluster account, or one pass over a local run's files); each stream gets an equal share,
+ *     so one chatty run cannot stall the others, and this bounds the memory one round holds
  * @param maxLogSize the most bytes of one stream of one run kept in the log store; the rest stays in the run's
  *     directory only, and a LOG event says so
  * @param stagingBatchSize how many accepted runs one tick stages at most
@@ -47,8 +48,8 @@ public record ExecutionProperties(
         @DefaultValue("./data/runs") @NotNull Path workDir,
         @DefaultValue("1h") @NotNull Duration defaultTimeLimit,
         @DefaultValue("5s") @NotNull Duration killGracePeriod,
-        @DefaultValue("256KB") @NotNull DataSize logReadSize,
-        @DefaultValue("4MB") @NotNull DataSize logBytesPerTick,
+        @DefaultValue("8MB") @NotNull DataSize logReadSize,
+        @DefaultValue("16MB") @NotNull DataSize logBytesPerTick,
         @DefaultValue("1GB") @NotNull DataSize maxLogSize,
         @DefaultValue("32") @Min(1) int stagingBatchSize,
         @DefaultValue({"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"}) @NotNull

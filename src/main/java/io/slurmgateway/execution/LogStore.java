@@ -26,6 +26,16 @@ public class LogStore {
         this.quota = quota;
     }
 
+    /** The run ends while its output is still being copied: its logs are not complete until {@link #drained}. */
+    public void draining(java.util.UUID runId) {
+        logs.draining(runId);
+    }
+
+    /** All of a draining run's output is stored (or at its limit). */
+    public void drained(java.util.UUID runId) {
+        logs.drained(runId);
+    }
+
     /** Sets the cursor to what the store already holds, so nothing is stored twice (after a restart, say). */
     public void resume(LogCursor cursor) {
         for (LogStream stream : LogStream.values()) {

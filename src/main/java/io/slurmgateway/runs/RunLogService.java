@@ -1,6 +1,7 @@
 package io.slurmgateway.runs;
 
 import java.io.ByteArrayOutputStream;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.domain.Limit;
@@ -17,10 +18,43 @@ public class RunLogService {
     /** Chunks fetched per query while filling one read; small, so a read loads little more than it returns. */
     private static final Limit CHUNKS_PER_QUERY = Limit.of(8);
 
-    private final RunLogRepository chunks;
+    /** The most bytes one stored chunk holds. */
+    static final int CHUNK_SIZE = 256 * 1024;
 
-    RunLogService(RunLogRepository chunks) {
+    private final RunLogRepository chunks;
+    private final RunLogDrainRepository drains;
+    private final Clock clock;
+
+    RunLogService(RunLogRepository chunks, RunLogDrainRepository drains, Clock clock) {
         this.chunks = chunks;
+        this.drains = drains;
+        this.clock = clock;
+    }
+
+    /**
+     * Notes that a run's output is still being copied, before its outcome is recorded: until {@link #drained}, its
+     * logs are not complete even once the run has ended.
+     */
+    @Transactional
+    public void draining(UUID runId) {
+        if (!drains.existsById(runId)) {
+            drains.save(new RunLogDrain(runId, clock.instant()));
+        }
+    }
+
+    /** All of a draining run's output is stored. */
+    @Transactional
+    public void drained(UUID runId) {
+        drains.deleteById(runId);
+    }
+
+    /**
+     * Whether all of the run's output is stored, given whether the run has ended: an ended run's logs are complete
+     * unless its output is still being copied.
+     */
+    @Transactional(readOnly = true)
+    public boolean complete(UUID runId, boolean ended) {
+        return ended && !drains.existsById(runId);
     }
 
     /** Bytes read from a run's stream and where the next read starts. */
@@ -38,11 +72,16 @@ public class RunLogService {
         return chunks.storedLength(runId, stream);
     }
 
-    /** Stores bytes that start at {@code startOffset}; it must equal {@link #storedLength} (no gaps, no overlaps). */
+    /**
+     * Stores bytes that start at {@code startOffset}; it must equal {@link #storedLength} (no gaps, no overlaps). Large
+     * appends are stored as chunks of at most {@link #CHUNK_SIZE}, so that a read loads little more than it returns.
+     */
     @Transactional
     public void append(UUID runId, LogStream stream, long startOffset, byte[] bytes) {
-        if (bytes.length > 0) {
-            chunks.save(new RunLogChunk(runId, stream, startOffset, bytes));
+        for (int from = 0; from < bytes.length; from += CHUNK_SIZE) {
+            int to = Math.min(bytes.length, from + CHUNK_SIZE);
+            byte[] chunk = from == 0 && to == bytes.length ? bytes : java.util.Arrays.copyOfRange(bytes, from, to);
+            chunks.save(new RunLogChunk(runId, stream, startOffset + from, chunk));
         }
     }
 
@@ -52,7 +91,7 @@ public class RunLogService {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long position = offset;
         while (out.size() < maxBytes) {
-            List<RunLogChunk> found = chunks.findByRunIdAndStreamAndEndOffsetGreaterThanOrderByStartOffset(
+            List<RunLogChunk> found = chunks.findByRunIdAndStreamAndEndOffsetGreaterThanOrderByEndOffset(
                     runId, stream, position, CHUNKS_PER_QUERY);
             if (found.isEmpty() || found.get(0).getStartOffset() > position) {
                 break; // nothing stored from here on yet

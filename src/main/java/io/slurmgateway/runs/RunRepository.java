@@ -36,6 +36,10 @@ interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecut
     List<Run> findByOwnerAndModeAndClusterAndSlurmJobIdentityAndStateIn(
             String owner, String mode, String cluster, String identity, Collection<RunState> states);
 
+    @Query("select r from Run r where r.owner = :owner and r.cluster = :cluster and r.slurmJob.identity = :identity"
+            + " and r.id in (select d.runId from RunLogDrain d)")
+    List<Run> findDrainingOnCluster(String owner, String cluster, String identity);
+
     List<Run> findByModeAndClusterAndStateInAndSlurmJobIdentityNotIn(
             String mode, String cluster, Collection<RunState> states, Collection<String> identities);
 

@@ -162,6 +162,15 @@ public class RunWorkQueue {
     }
 
     /**
+     * Ended Slurm runs of a cluster account that {@code owner} followed and whose output was still being copied when
+     * their outcome was recorded.
+     */
+    @Transactional(readOnly = true)
+    public List<ClaimedRun> drainingOnCluster(String owner, String cluster, String identity) {
+        return claimed(runs.findDrainingOnCluster(owner, cluster, identity));
+    }
+
+    /**
      * Ends the accepted runs of a cluster whose identity is no longer configured, which no worker would ever submit,
      * and counts the submitted ones that no worker follows any more.
      *

@@ -395,6 +395,55 @@ abstract class PersistenceContract {
         assertThat(runs.findById(ofTeamA.getId()).orElseThrow().getState()).isEqualTo(RunState.STAGING);
     }
 
+    @Test
+    void largeOutputIsStoredInChunksAndReadBackWhole() {
+        Run run = runService.create(spec("demo/chunks"), null, ANYONE).run();
+        byte[] output = new byte[RunLogService.CHUNK_SIZE * 5 / 2];
+        for (int i = 0; i < output.length; i++) {
+            output[i] = (byte) ('a' + i % 26);
+        }
+        logs.append(run.getId(), LogStream.STDOUT, 0, output);
+
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM run_log_chunk WHERE run_id = ?", Integer.class, run.getId()))
+                .isEqualTo(3);
+        assertThat(logs.storedLength(run.getId(), LogStream.STDOUT)).isEqualTo(output.length);
+        RunLogService.LogSlice across = logs.read(run.getId(), LogStream.STDOUT, RunLogService.CHUNK_SIZE - 10, 20);
+        assertThat(across.bytes())
+                .isEqualTo(java.util.Arrays.copyOfRange(
+                        output, RunLogService.CHUNK_SIZE - 10, RunLogService.CHUNK_SIZE + 10));
+        assertThat(logs.read(run.getId(), LogStream.STDOUT, 0, output.length).bytes())
+                .isEqualTo(output);
+    }
+
+    @Test
+    void anEndedRunsLogsAreCompleteOnlyOnceItsDrainIsOver() {
+        RunSpec onHpc = new RunSpec(
+                "demo/drain", "slurm", "hpc", "bash", null, new RunSpec.Payload("true", null), null, null, null, null);
+        Run run = runs.saveAndFlush(slurmRun(onHpc, "default"));
+        UUID id = run.getId();
+        queue.claimForSubmission("hpc", "default", "worker-a", 10);
+        queue.recordSubmitted(id, "hpc", "42");
+
+        assertThat(logs.complete(id, false)).isFalse();
+        assertThat(logs.complete(id, true)).isTrue();
+        logs.draining(id);
+        logs.draining(id); // twice is harmless (a retry)
+        queue.finishSlurm(id, RunState.COMPLETED, 0, "COMPLETED", "None", "ended", null);
+        assertThat(logs.complete(id, true)).isFalse();
+        assertThat(queue.drainingOnCluster("worker-a", "hpc", "default"))
+                .singleElement()
+                .satisfies(claimed -> {
+                    assertThat(claimed.state()).isEqualTo(RunState.COMPLETED);
+                    assertThat(claimed.slurmJobId()).isEqualTo("42");
+                });
+        assertThat(queue.drainingOnCluster("worker-b", "hpc", "default")).isEmpty();
+
+        logs.drained(id);
+        assertThat(logs.complete(id, true)).isTrue();
+        assertThat(queue.drainingOnCluster("worker-a", "hpc", "default")).isEmpty();
+    }
+
     private static Run slurmRun(RunSpec spec, String identity) {
         return Run.accept(
                 UUID.randomUUID(),

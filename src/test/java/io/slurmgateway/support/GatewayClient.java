@@ -65,6 +65,21 @@ public final class GatewayClient {
         return send(request.build());
     }
 
+    /** A GET whose body is kept as bytes, for reads of raw output. */
+    public HttpResponse<byte[]> getBytes(String path) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).GET();
+        defaults.forEach(request::setHeader);
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException failed) {
+            throw new java.io.UncheckedIOException(failed);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+
     public HttpResponse<String> get(String path) {
         return get(path, Map.of());
     }

@@ -50,8 +50,9 @@ public final class PipesPayloads {
      * The job side of the protocol, written from the spec rather than with the dagster_pipes module: it decodes both
      * bootstrap variables, appends messages to the messages file and echoes each line it writes to stdout, so a test
      * can compare the relayed events with what was written byte for byte. Its first argument picks a scenario:
-     * {@code full}, {@code exception}, {@code malformed}, {@code partial}, {@code last}, {@code unclosed}, or
-     * {@code many COUNT PAUSE_SECONDS}, which writes COUNT log messages without echoing them.
+     * {@code full}, {@code exception}, {@code malformed}, {@code partial}, {@code last}, {@code unclosed},
+     * {@code many COUNT PAUSE_SECONDS}, which writes COUNT log messages without echoing them, or {@code loud MIB},
+     * which prints MIB mebibytes to stdout and then closes with an exception.
      */
     public static final String WRITER =
             """
@@ -121,6 +122,13 @@ public final class PipesPayloads {
                 send('log', {'message': 'last words', 'level': 'INFO'})
                 write(line('closed', {}), end='')
                 os._exit(0)
+            elif scenario == 'loud':
+                block = ('y' * 1023 + '\\n') * 1024
+                for i in range(int(sys.argv[2])):
+                    sys.stdout.write(block)
+                sys.stdout.flush()
+                send('closed', {'exception': {'name': 'ValueError', 'message': 'loud and wrong',
+                    'stack': [], 'cause': None, 'context': None}})
             elif scenario == 'unclosed':
                 send('log', {'message': 'leaving without closing', 'level': 'WARNING'})
             """;

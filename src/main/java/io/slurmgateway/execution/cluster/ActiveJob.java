@@ -15,11 +15,21 @@ final class ActiveJob {
     private final UUID runId;
     private final String jobId;
     private final String directory;
-    private RunState runState;
+    private volatile RunState runState;
     private String slurmState;
     private String slurmReason;
     private boolean cancelSent;
-    private Ending ending;
+    private volatile Ending ending;
+
+    /** Set by the output thread: everything the job wrote to stdout and stderr is stored (or at its limit). */
+    private volatile boolean outputFinal;
+
+    /** Set by the output thread: every Pipes message is relayed (trivially, for a run without Pipes). */
+    private volatile boolean messagesFinal;
+
+    /** Set by the polling thread once the run's outcome is recorded; only its output may still be copied then. */
+    private volatile boolean outcomeRecorded;
+
     private QueueEntry queueEnding;
     private Instant endedInQueueSince;
     private Instant missingSince;
@@ -74,7 +84,47 @@ final class ActiveJob {
     }
 
     boolean producesOutput() {
-        return runState == RunState.RUNNING || ending != null;
+        return runState == RunState.RUNNING || ending != null || outcomeRecorded;
+    }
+
+    /** Whether there is still output or a message of the job to copy. */
+    boolean hasOutputToCopy() {
+        return producesOutput() && !(outputFinal && messagesFinal);
+    }
+
+    boolean isOutputFinal() {
+        return outputFinal;
+    }
+
+    void markOutputFinal() {
+        outputFinal = true;
+    }
+
+    boolean isMessagesFinal() {
+        return messagesFinal;
+    }
+
+    void markMessagesFinal() {
+        messagesFinal = true;
+    }
+
+    /**
+     * A job of a run whose outcome was recorded before a restart while its output was still being copied: only the
+     * output is left (its messages were all relayed before the outcome).
+     */
+    static ActiveJob draining(UUID runId, String jobId, String directory, RunState outcome) {
+        ActiveJob job = new ActiveJob(runId, jobId, directory, outcome, false);
+        job.messagesFinal = true;
+        job.outcomeRecorded = true;
+        return job;
+    }
+
+    boolean isOutcomeRecorded() {
+        return outcomeRecorded;
+    }
+
+    void markOutcomeRecorded() {
+        outcomeRecorded = true;
     }
 
     boolean isCancelSent() {

@@ -4,6 +4,7 @@ import io.slurmgateway.clusters.Cluster;
 import io.slurmgateway.clusters.ClusterAccount;
 import io.slurmgateway.clusters.ClusterIdentity;
 import io.slurmgateway.execution.ExecutionMetrics;
+import io.slurmgateway.execution.LogStore;
 import io.slurmgateway.execution.StepGuard;
 import io.slurmgateway.execution.TickLoop;
 import io.slurmgateway.runs.ClaimedRun;
@@ -52,6 +53,9 @@ final class ClusterWorker {
 
     private final TickLoop submitLoop;
     private final TickLoop pollLoop;
+    private final TickLoop copyLoop;
+    private final long copyBudgetNanos;
+    private final LogStore store;
     private volatile boolean recovered;
 
     ClusterWorker(
@@ -63,6 +67,7 @@ final class ClusterWorker {
             SlurmJobTracker tracker,
             LiveUsageSampler liveUsage,
             RemoteLogTailer tailer,
+            LogStore store,
             RunWorkQueue queue,
             ExecutionMetrics metrics,
             SlurmMetrics slurmMetrics) {
@@ -74,6 +79,7 @@ final class ClusterWorker {
         this.tracker = tracker;
         this.liveUsage = liveUsage;
         this.tailer = tailer;
+        this.store = store;
         this.queue = queue;
         this.slurmMetrics = slurmMetrics;
         String scheduler = "slurm:" + this.cluster;
@@ -93,18 +99,23 @@ final class ClusterWorker {
                 "slurm-submit-" + threads, scheduler, cluster.settings().pollInterval(), this::submitTick, metrics);
         this.pollLoop = new TickLoop(
                 "slurm-poll-" + threads, scheduler, cluster.settings().pollInterval(), this::pollTick, metrics);
+        this.copyLoop = new TickLoop(
+                "slurm-output-" + threads, scheduler, cluster.settings().pollInterval(), this::copyTick, metrics);
+        this.copyBudgetNanos = cluster.settings().pollInterval().toNanos();
     }
 
     /** Starts the worker's threads: submitting, following the submitted jobs, and sampling them when that is on. */
     void start() {
         submitLoop.start();
         pollLoop.start();
+        copyLoop.start();
         liveUsage.start();
     }
 
     void stop() {
         submitLoop.stop();
         pollLoop.stop();
+        copyLoop.stop();
         liveUsage.stop();
     }
 
@@ -144,13 +155,49 @@ final class ClusterWorker {
             if (!active.isEmpty()) {
                 steps.run("cancel", this::sendCancels);
                 steps.run("poll", this::poll);
+                steps.run("finish", this::finishSettled);
             }
             liveUsage.follow(active.values());
         }
     }
 
+    /**
+     * Copies the jobs' output and messages, round after round while a read comes back full, for at most a poll
+     * interval per tick (and at once again after it, while more is there), on a thread of its own: a job that prints
+     * a lot never delays polling, cancels or any job's outcome.
+     */
+    void copyTick() {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster);
+                MDC.MDCCloseable identityInMdc = MDC.putCloseable("clusterIdentity", identity)) {
+            steps.run("logs", () -> {
+                long deadline = System.nanoTime() + copyBudgetNanos;
+                RemoteLogTailer.Round round;
+                do {
+                    List<ActiveJob> copying = active.values().stream()
+                            .filter(ActiveJob::hasOutputToCopy)
+                            .toList();
+                    if (copying.isEmpty()) {
+                        return;
+                    }
+                    round = tailer.copyRound(slurm, copying);
+                    if (round.settled()) {
+                        finishSettled(); // an ended job's messages (or output) are all in: record it now
+                    }
+                } while (round.more() && System.nanoTime() - deadline < 0);
+                if (round.more()) {
+                    copyLoop.wake();
+                }
+            });
+        }
+    }
+
     /** Takes over the runs this instance was submitting or following on this cluster account before it stopped. */
     private void recover() throws IOException {
+        for (ClaimedRun run : queue.drainingOnCluster(owner, cluster, identity)) {
+            ActiveJob job = ActiveJob.draining(run.id(), run.slurmJobId(), submitter.directoryOf(run), run.state());
+            tailer.resume(job);
+            active.put(run.id(), job);
+        }
         for (ClaimedRun run : queue.ownedOnCluster(
                 owner, cluster, identity, List.of(RunState.STAGING, RunState.QUEUED, RunState.RUNNING))) {
             if (run.state() == RunState.STAGING) {
@@ -201,24 +248,34 @@ final class ClusterWorker {
     }
 
     private void pollActive() throws IOException {
-        List<ActiveJob> following =
-                active.values().stream().filter(job -> job.ending() == null).toList();
+        List<ActiveJob> following = active.values().stream()
+                .filter(job -> job.ending() == null && !job.isOutcomeRecorded())
+                .toList();
         if (!following.isEmpty()) {
             SlurmJobTracker.Findings findings = tracker.poll(slurm, following);
             tracker.record(findings.moves());
+            if (following.stream().anyMatch(job -> job.ending() != null)) {
+                copyLoop.wake(); // the last read of an ended job decides when its outcome can be recorded
+            }
         }
-        List<ActiveJob> producing =
-                active.values().stream().filter(ActiveJob::producesOutput).toList();
-        if (producing.isEmpty()) {
-            return;
-        }
-        Set<UUID> caughtUp = tailer.copyNew(slurm, producing);
+    }
+
+    /**
+     * Records the outcome of each ended job once all its Pipes messages are relayed (they can change it), whether or
+     * not its output is all copied yet: a run whose output is still being copied is marked draining first, and its
+     * logs are complete once the copying is done.
+     */
+    private synchronized void finishSettled() { // on the polling thread each tick, and on the output thread
         for (Iterator<ActiveJob> jobs = active.values().iterator(); jobs.hasNext(); ) {
             ActiveJob job = jobs.next();
-            ActiveJob.Ending ending = job.ending();
-            if (ending != null && caughtUp.contains(job.runId())) { // the outcome is recorded once all output is stored
-                try (MDC.MDCCloseable ignored =
-                        MDC.putCloseable("runId", job.runId().toString())) {
+            try (MDC.MDCCloseable ignored =
+                    MDC.putCloseable("runId", job.runId().toString())) {
+                ActiveJob.Ending ending = job.ending();
+                if (!job.isOutcomeRecorded() && ending != null && job.isMessagesFinal()) {
+                    boolean outputFinal = job.isOutputFinal(); // read once: the output thread may set it meanwhile
+                    if (!outputFinal) {
+                        store.draining(job.runId());
+                    }
                     queue.finishSlurm(
                             job.runId(),
                             ending.outcome(),
@@ -227,8 +284,16 @@ final class ClusterWorker {
                             ending.slurmReason(),
                             ending.description(),
                             ending.usage());
+                    job.markOutcomeRecorded();
+                    if (outputFinal) {
+                        jobs.remove();
+                        continue;
+                    }
                 }
-                jobs.remove();
+                if (job.isOutcomeRecorded() && job.isOutputFinal()) {
+                    store.drained(job.runId());
+                    jobs.remove();
+                }
             }
         }
     }

@@ -13,8 +13,10 @@ import io.slurmgateway.slurm.SlurmClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -23,10 +25,12 @@ import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
- * Copies the new output of a cluster's running jobs into the gateway's log store, and relays their new Dagster Pipes
- * messages as run events: one SSH round trip per tick for all of them, each file read from where the gateway stopped.
- * The bytes of one tick are shared out under {@code log-bytes-per-tick} and {@code gateway.pipes.bytes-per-tick}, so
- * many chatty jobs cannot make one read unbounded. Holds no state of its own: the cursors live in the jobs.
+ * Copies the new output of a cluster account's jobs into the gateway's log store, and relays their new Dagster Pipes
+ * messages as run events: one SSH round trip per round for all of them, each file read from where the gateway
+ * stopped. The bytes of one round are shared out under {@code log-bytes-per-tick} and
+ * {@code gateway.pipes.bytes-per-tick}, so many chatty jobs cannot make one read unbounded, and every job with
+ * something new gets its share in every round, so a quiet job is never starved by a chatty one. Holds no state of its
+ * own: the cursors and what is final live in the jobs.
  */
 @Component
 class RemoteLogTailer {
@@ -62,61 +66,85 @@ class RemoteLogTailer {
         job.pipesCursor().ifPresent(pipes::resume);
     }
 
+    /** What one round of reads did: whether a read came back full (more is there), and whether a job settled. */
+    record Round(boolean more, boolean settled) {}
+
     /**
-     * Copies what the jobs wrote since the last tick.
-     *
-     * @return the runs whose output is completely copied (or at its size limit) on both streams, and whose messages
-     *     are all relayed
+     * Copies what the jobs wrote since the last round, in one command for all of them, each stream at most its share
+     * of {@code log-bytes-per-tick}. A job that had ended before the round started and whose streams (or messages)
+     * reach their end in it is marked final: nothing more will be written.
      */
-    Set<UUID> copyNew(SlurmClient slurm, Collection<ActiveJob> jobs) throws IOException {
+    Round copyRound(SlurmClient slurm, Collection<ActiveJob> jobs) throws IOException {
         List<LogRead> reads = new ArrayList<>();
         List<Target> targets = new ArrayList<>();
         List<UUID> readers = new ArrayList<>();
-        Set<UUID> caughtUp = new HashSet<>();
-        int perRead = share(readSize, bytesPerTick, jobs.size() * 2L);
+        List<Boolean> ofMessages = new ArrayList<>();
+        Map<UUID, ActiveJob> ended = new HashMap<>(); // ended before this round's read: what it reads is all there is
+        long streams = jobs.stream().filter(job -> !job.isOutputFinal()).count() * 2;
+        int perRead = share(readSize, bytesPerTick, streams);
         int perPipesRead = share(Integer.MAX_VALUE, pipesBytesPerTick, jobs.size()); // relayed in batches
         for (ActiveJob job : jobs) {
-            caughtUp.add(job.runId());
-            for (LogStream stream : LogStream.values()) {
-                int wanted = store.wanted(job.logCursor(), stream, perRead);
-                if (wanted > 0) {
-                    LogCursor cursor = job.logCursor();
-                    reads.add(new LogRead(
-                            job.directory() + "/" + RunFiles.logFile(stream), cursor.offset(stream), wanted));
-                    targets.add(result -> store.append(cursor, stream, result.bytes())
-                            && result.bytes().length < result.request().maxBytes());
-                    readers.add(job.runId());
+            boolean endedBefore = job.ending() != null || job.isOutcomeRecorded();
+            if (endedBefore) {
+                ended.put(job.runId(), job);
+            }
+            if (!job.isOutputFinal()) {
+                for (LogStream stream : LogStream.values()) {
+                    int wanted = store.wanted(job.logCursor(), stream, perRead);
+                    if (wanted > 0) {
+                        LogCursor cursor = job.logCursor();
+                        reads.add(new LogRead(
+                                job.directory() + "/" + RunFiles.logFile(stream), cursor.offset(stream), wanted));
+                        targets.add(result -> store.append(cursor, stream, result.bytes())
+                                && result.bytes().length < result.request().maxBytes());
+                        readers.add(job.runId());
+                        ofMessages.add(false);
+                    }
                 }
             }
-            job.pipesCursor().ifPresent(cursor -> {
-                reads.add(new LogRead(
-                        job.directory() + "/" + PipesBootstrap.MESSAGES_FILE, cursor.readOffset(), perPipesRead));
-                boolean ended = job.ending() != null;
-                targets.add(result -> {
-                    boolean atEnd = result.bytes().length < result.request().maxBytes();
-                    return pipes.relay(cursor, result.bytes(), ended && atEnd) && atEnd;
+            if (!job.isMessagesFinal()) {
+                job.pipesCursor().ifPresent(cursor -> {
+                    reads.add(new LogRead(
+                            job.directory() + "/" + PipesBootstrap.MESSAGES_FILE, cursor.readOffset(), perPipesRead));
+                    targets.add(result -> {
+                        boolean atEnd = result.bytes().length < result.request().maxBytes();
+                        return pipes.relay(cursor, result.bytes(), endedBefore && atEnd) && atEnd;
+                    });
+                    readers.add(job.runId());
+                    ofMessages.add(true);
                 });
-                readers.add(job.runId());
-            });
-        }
-        if (reads.isEmpty()) {
-            return caughtUp;
-        }
-        List<LogRead.Result> results = slurm.read(reads);
-        for (int i = 0; i < results.size(); i++) {
-            boolean complete;
-            try (MDC.MDCCloseable ignored =
-                    MDC.putCloseable("runId", readers.get(i).toString())) {
-                complete = targets.get(i).accept(results.get(i));
-            } catch (RuntimeException failed) { // one run's failure must not hold up the others' output and outcome
-                log.warn("storing what run {} wrote failed; it is read again next tick", readers.get(i), failed);
-                complete = false;
-            }
-            if (!complete) {
-                caughtUp.remove(readers.get(i)); // more may be there: read on next tick before finishing
             }
         }
-        return caughtUp;
+        Set<UUID> outputBehind = new HashSet<>(); // more may be there: read on before calling anything final
+        Set<UUID> messagesBehind = new HashSet<>();
+        if (!reads.isEmpty()) {
+            List<LogRead.Result> results = slurm.read(reads);
+            for (int i = 0; i < results.size(); i++) {
+                boolean complete;
+                try (MDC.MDCCloseable ignored =
+                        MDC.putCloseable("runId", readers.get(i).toString())) {
+                    complete = targets.get(i).accept(results.get(i));
+                } catch (RuntimeException failed) { // one run's failure must not hold up the others' output and outcome
+                    log.warn("storing what run {} wrote failed; it is read again next round", readers.get(i), failed);
+                    complete = false;
+                }
+                if (!complete) {
+                    (ofMessages.get(i) ? messagesBehind : outputBehind).add(readers.get(i));
+                }
+            }
+        }
+        boolean settled = false;
+        for (ActiveJob job : ended.values()) { // output and messages settle apart: the outcome needs only the messages
+            if (!job.isOutputFinal() && !outputBehind.contains(job.runId())) {
+                job.markOutputFinal();
+                settled = true;
+            }
+            if (!job.isMessagesFinal() && !messagesBehind.contains(job.runId())) {
+                job.markMessagesFinal();
+                settled = true;
+            }
+        }
+        return new Round(!outputBehind.isEmpty() || !messagesBehind.isEmpty(), settled);
     }
 
     private static int share(int readSize, long bytesPerTick, long readers) {

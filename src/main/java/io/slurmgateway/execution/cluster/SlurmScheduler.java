@@ -7,6 +7,7 @@ import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.execution.ExecutionMetrics;
 import io.slurmgateway.execution.ExecutionProperties;
 import io.slurmgateway.execution.JobScripts;
+import io.slurmgateway.execution.LogStore;
 import io.slurmgateway.runs.RunCancelRequested;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunStateChanged;
@@ -33,6 +34,7 @@ class SlurmScheduler implements SmartLifecycle {
     private final ClusterRegistry clusters;
     private final RunWorkQueue queue;
     private final RemoteLogTailer tailer;
+    private final LogStore store;
     private final JobScripts jobScripts;
     private final ExecutionProperties properties;
     private final ExecutionMetrics metrics;
@@ -45,6 +47,7 @@ class SlurmScheduler implements SmartLifecycle {
             ClusterRegistry clusters,
             RunWorkQueue queue,
             RemoteLogTailer tailer,
+            LogStore store,
             JobScripts jobScripts,
             ExecutionProperties properties,
             ExecutionMetrics metrics,
@@ -54,6 +57,7 @@ class SlurmScheduler implements SmartLifecycle {
         this.clusters = clusters;
         this.queue = queue;
         this.tailer = tailer;
+        this.store = store;
         this.jobScripts = jobScripts;
         this.properties = properties;
         this.metrics = metrics;
@@ -104,6 +108,7 @@ class SlurmScheduler implements SmartLifecycle {
                         settings.killOnClusterAfter(),
                         metrics),
                 tailer,
+                store,
                 queue,
                 metrics,
                 slurmMetrics);

@@ -34,6 +34,9 @@ class RunLogController {
     static final String NEXT_OFFSET = "X-Next-Offset";
     static final String LOG_COMPLETE = "X-Log-Complete";
 
+    /** The most slices one poll of a followed log sends. */
+    private static final int SLICES_PER_POLL = 32;
+
     private final RunService runs;
     private final RunLogService logs;
     private final SseStreams streams;
@@ -51,7 +54,8 @@ class RunLogController {
 
     /**
      * Bytes from {@code offset}; {@code X-Next-Offset} says where to continue, {@code X-Log-Complete} whether the run
-     * has ended and nothing more will come.
+     * has ended and all its output is stored, so nothing more will come (a Slurm run's outcome is recorded as soon as
+     * its job ends; its output may still be being copied then).
      */
     @GetMapping
     @Operation(
@@ -68,7 +72,8 @@ class RunLogController {
                                     schema = @Schema(type = "integer")),
                             @Header(
                                     name = LOG_COMPLETE,
-                                    description = "Whether the run has ended and nothing more will come",
+                                    description = "Whether the run has ended and all its output is stored, so nothing"
+                                            + " more will come",
                                     schema = @Schema(type = "boolean"))
                         },
                         content = {
@@ -89,8 +94,9 @@ class RunLogController {
             @RequestParam(defaultValue = "0") long offset) {
         LogStream logStream = streamOf(stream);
         checkOffset(offset);
-        // read before the bytes: an ended run has them all
-        boolean ended = runs.get(id, Callers.current()).getState().isTerminal();
+        // read before the bytes: an ended run whose output is all stored has them all
+        boolean ended =
+                logs.complete(id, runs.get(id, Callers.current()).getState().isTerminal());
         RunLogService.LogSlice slice =
                 logs.read(id, logStream, offset, (int) api.maxLogRead().toBytes());
         boolean complete = isLastSlice(ended, slice);
@@ -116,23 +122,33 @@ class RunLogController {
         runs.get(id, caller);
         long[] position = {start};
         return streams.open(caller, emitter -> {
-            boolean ended = runs.get(id).getState().isTerminal();
-            RunLogService.LogSlice slice =
-                    logs.read(id, logStream, position[0], (int) api.maxLogRead().toBytes());
-            // a character split across two reads would reach the client as two replacement characters; only the very
-            // last bytes of an ended run are sent as they are
-            int length = isLastSlice(ended, slice) ? slice.bytes().length : Utf8.completePrefixLength(slice.bytes());
-            if (length == 0) {
-                return ended && slice.bytes().length == 0;
+            // a poll sends what is stored, slice by slice, up to SLICES_PER_POLL: a follower that is behind catches up
+            // at the speed of the database, not one slice per poll interval
+            for (int slices = 0; slices < SLICES_PER_POLL; slices++) {
+                boolean ended = logs.complete(id, runs.get(id).getState().isTerminal());
+                RunLogService.LogSlice slice = logs.read(
+                        id, logStream, position[0], (int) api.maxLogRead().toBytes());
+                // a character split across two reads would reach the client as two replacement characters; only the
+                // very last bytes of an ended run are sent as they are
+                boolean last = isLastSlice(ended, slice);
+                int length = last ? slice.bytes().length : Utf8.completePrefixLength(slice.bytes());
+                if (length == 0) {
+                    return ended && slice.bytes().length == 0;
+                }
+                long next = position[0] + length;
+                emitter.send(SseEmitter.event()
+                        .id(Long.toString(next))
+                        .data(
+                                new LogChunkEvent(
+                                        position[0],
+                                        next,
+                                        new String(slice.bytes(), 0, length, StandardCharsets.UTF_8)),
+                                MediaType.APPLICATION_JSON));
+                position[0] = next;
+                if (slice.bytes().length < api.maxLogRead().toBytes()) {
+                    return false; // all that is stored now is sent
+                }
             }
-            long next = position[0] + length;
-            emitter.send(SseEmitter.event()
-                    .id(Long.toString(next))
-                    .data(
-                            new LogChunkEvent(
-                                    position[0], next, new String(slice.bytes(), 0, length, StandardCharsets.UTF_8)),
-                            MediaType.APPLICATION_JSON));
-            position[0] = next;
             return false;
         });
     }
