@@ -1,5 +1,5 @@
-# Sourced by the benchmarks that run on the rig: starts the built gateway against the rig (a fresh H2 database, its
-# own remote work directory) and one ssh ControlMaster connection for the baselines; both end when the calling
+# Sourced by the benchmarks that run on the rig: starts the built gateway against the rig (a fresh H2 database, or
+# the one BENCH_DB_URL names, its own remote work directory) and one ssh ControlMaster connection for the baselines; both end when the calling
 # script exits. Usage: rig_gateway REMOTE_WORK_DIR [JVM option...] [-- gateway option...]. Sets WORK (a local
 # temporary directory), PORT, GATEWAY_PID, CONTROL (the ControlPath) and SSH (an ssh command array riding on it).
 RIG=.slurm-rig
@@ -9,7 +9,7 @@ rig_gateway_cleanup() {
   # waits for it to end, so that a benchmark started right after never talks to this gateway while it shuts down
   [ -n "${GATEWAY_PID:-}" ] && kill "$GATEWAY_PID" 2>/dev/null && wait "$GATEWAY_PID" 2>/dev/null || true
   ssh -o ControlPath="$CONTROL" -O exit hpcuser@127.0.0.1 2>/dev/null || true
-  rm -rf "$WORK"
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 
 rig_gateway() {
@@ -26,7 +26,8 @@ rig_gateway() {
        -o ControlPath="$CONTROL" hpcuser@127.0.0.1)
   trap rig_gateway_cleanup EXIT
   "$JAVA" "${jvm_options[@]}" -jar target/slurm-gateway-*.jar --server.port="$PORT" \
-    --spring.datasource.url="jdbc:h2:file:$WORK/db;DB_CLOSE_ON_EXIT=FALSE" --gateway.execution.work-dir="$WORK/runs" \
+    --spring.datasource.url="${BENCH_DB_URL:-jdbc:h2:file:$WORK/db;DB_CLOSE_ON_EXIT=FALSE}" \
+    --gateway.execution.work-dir="$WORK/runs" \
     --spring.config.import="optional:file:$RIG/application-rig.yml" --gateway.clusters.rig.work-dir="$remote_dir" \
     --logging.level.root=WARN "${gateway_options[@]}" > "$WORK/gateway.log" 2>&1 &
   GATEWAY_PID=$!
