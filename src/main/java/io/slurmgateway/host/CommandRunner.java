@@ -24,6 +24,12 @@ public interface CommandRunner {
      */
     CommandResult execute(List<String> argv) throws IOException;
 
+    /**
+     * Runs a command as {@link #execute(List)} does, with {@code stdin} as its standard input (then closed), so that
+     * content of any size reaches it without ever being part of a command line.
+     */
+    CommandResult execute(List<String> argv, byte[] stdin) throws IOException;
+
     /** An absolute path for {@code path} on the host; a relative one is taken from the user's home directory. */
     String absolutePath(String path) throws IOException;
 

@@ -49,11 +49,20 @@ public class LocalCommandRunner implements CommandRunner {
 
     @Override
     public CommandResult execute(List<String> argv) throws IOException {
+        return execute(argv, null);
+    }
+
+    @Override
+    public CommandResult execute(List<String> argv, byte[] stdin) throws IOException {
         Path stdout = Files.createTempFile("gateway-command-", ".out");
         Path stderr = Files.createTempFile("gateway-command-", ".err");
+        Path input = stdin == null ? null : Files.write(Files.createTempFile("gateway-command-", ".in"), stdin);
         try {
             Process process = new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectInput(
+                            input == null
+                                    ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+                                    : ProcessBuilder.Redirect.from(input.toFile()))
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile())
                     .start();
@@ -68,6 +77,9 @@ public class LocalCommandRunner implements CommandRunner {
         } finally {
             Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
+            if (input != null) {
+                Files.deleteIfExists(input);
+            }
         }
     }
 

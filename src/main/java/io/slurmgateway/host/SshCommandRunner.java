@@ -68,8 +68,13 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
 
     @Override
     public CommandResult execute(List<String> argv) throws IOException {
+        return execute(argv, null);
+    }
+
+    @Override
+    public CommandResult execute(List<String> argv, byte[] stdin) throws IOException {
         String line = ShellQuoting.commandLine(argv);
-        return pool.withClient(client -> run(client, argv.get(0), line));
+        return pool.withClient(client -> run(client, argv.get(0), line, stdin));
     }
 
     @Override
@@ -179,7 +184,7 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
      * threads, and a command that overruns has its channel closed in the background (closing waits for the server,
      * which a hung link never answers), so the caller is never held longer.
      */
-    private CommandResult run(SSHClient client, String program, String line) throws IOException {
+    private CommandResult run(SSHClient client, String program, String line, byte[] stdin) throws IOException {
         long deadline = System.nanoTime() + commandTimeout.toNanos();
         Session session = client.startSession();
         boolean answered = false;
@@ -187,6 +192,11 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
             Session.Command command = session.exec(line);
             Future<byte[]> stdout = readers.submit(() -> readAll(command.getInputStream(), program));
             Future<byte[]> stderr = readers.submit(() -> readAll(command.getErrorStream(), program));
+            if (stdin != null) { // written while the readers drain the output, so neither side can block the other
+                try (java.io.OutputStream in = command.getOutputStream()) {
+                    in.write(stdin);
+                }
+            }
             byte[] out = stdout.get(remaining(deadline), TimeUnit.NANOSECONDS);
             byte[] errors = stderr.get(remaining(deadline), TimeUnit.NANOSECONDS);
             command.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))), TimeUnit.MILLISECONDS);

@@ -2,7 +2,6 @@ package io.slurmgateway.slurm;
 
 import io.slurmgateway.host.CommandResult;
 import io.slurmgateway.host.CommandRunner;
-import io.slurmgateway.host.FileToWrite;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,12 +32,17 @@ final class RecordedCommands {
 
     /** Runs a command; {@code purpose} is one of submit, poll, lookup, cancel, logs, info, usage. */
     CommandResult run(String purpose, String program, List<String> command) throws IOException {
+        return run(purpose, program, command, null);
+    }
+
+    /** Runs a command with {@code stdin} as its standard input (none when null). */
+    CommandResult run(String purpose, String program, List<String> command, byte[] stdin) throws IOException {
         metrics.commandRan(cluster, program, purpose);
         long start = System.nanoTime();
         String outcome = "error";
         Integer exitStatus = null;
         try {
-            CommandResult result = host.execute(command);
+            CommandResult result = stdin == null ? host.execute(command) : host.execute(command, stdin);
             outcome = result.succeeded() ? "success" : "failure";
             exitStatus = result.exitStatus();
             return result;
@@ -46,19 +50,6 @@ final class RecordedCommands {
             long nanos = System.nanoTime() - start;
             metrics.commandTook(cluster, program, outcome, nanos);
             audit(program, purpose, exitStatus, nanos);
-        }
-    }
-
-    void writeDirectory(String directory, List<FileToWrite> files) throws IOException {
-        long start = System.nanoTime();
-        boolean written = false;
-        try {
-            host.writeDirectory(directory, files);
-            written = true;
-        } finally {
-            long nanos = System.nanoTime() - start;
-            metrics.commandTook(cluster, "sftp", written ? "success" : "error", nanos);
-            audit("sftp", "stage", written ? 0 : null, nanos);
         }
     }
 

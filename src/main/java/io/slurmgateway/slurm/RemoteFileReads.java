@@ -1,8 +1,6 @@
 package io.slurmgateway.slurm;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +13,7 @@ import java.util.List;
 final class RemoteFileReads {
 
     /** The script each read command runs, from the resource file, so that it is read and tested as a script. */
-    static final String SCRIPT = load();
+    static final String SCRIPT = StagedFiles.script("read-files.sh");
 
     private RemoteFileReads() {}
 
@@ -79,16 +77,5 @@ final class RemoteFileReads {
             }
         }
         return -1;
-    }
-
-    private static String load() {
-        try (InputStream script = RemoteFileReads.class.getResourceAsStream("read-files.sh")) {
-            if (script == null) {
-                throw new IllegalStateException("read-files.sh is missing beside " + RemoteFileReads.class.getName());
-            }
-            return new String(script.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException unreadable) {
-            throw new UncheckedIOException(unreadable);
-        }
     }
 }

@@ -34,6 +34,12 @@ public class SlurmClient {
     /** {@code timeout --signal=KILL} exits 128 + 9 when it had to kill the command. */
     private static final int TIMEOUT_KILLED = 137;
 
+    /** How {@code stage-and-submit.sh} says that staging failed and nothing was submitted. */
+    private static final int STAGING_FAILED = 96;
+
+    /** The script that stages a run's files from standard input and submits it. */
+    static final String STAGE_AND_SUBMIT = StagedFiles.script("stage-and-submit.sh");
+
     /** What sacct reports per job and step; Reason is last, since free text could hold the field separator. */
     static final String ACCOUNTING_FORMAT =
             "JobID,State,ExitCode,Elapsed,TotalCPU,MaxRSS,AllocCPUS,AllocNodes,ReqMem,AllocTRES,Reason";
@@ -59,20 +65,28 @@ public class SlurmClient {
     }
 
     /**
-     * Submits a staged batch script with {@code sbatch --parsable}, killed on the cluster if it takes longer than
-     * {@code limit}.
+     * Writes a run's directory and submits its {@code batch.sh} with {@code sbatch --parsable}, in one command whose
+     * standard input carries the files ({@code stage-and-submit.sh}); sbatch is killed on the cluster if it takes
+     * longer than {@code limit}. Counted and audited as the command {@code sbatch}.
      */
-    public SubmitResult submit(String batchScriptPath, Duration limit) {
+    public SubmitResult stageAndSubmit(String directory, List<FileToWrite> files, Duration limit) {
         CommandResult result;
         try {
             // killed on the cluster when it overruns, so that a retry never races a late answer of this sbatch
-            result = runKilledPast("submit", limit, List.of("sbatch", "--parsable", batchScriptPath));
+            result = commands.run(
+                    "submit",
+                    "sbatch",
+                    List.of("bash", "-c", STAGE_AND_SUBMIT, "gateway-submit", directory, killSeconds(limit)),
+                    StagedFiles.frame(files));
         } catch (IOException failed) {
-            return new SubmitResult.Uncertain("sbatch over SSH failed: " + failed.getMessage());
+            return new SubmitResult.Uncertain("staging and sbatch over SSH failed: " + failed.getMessage());
         }
         if (result.exitStatus() == TIMEOUT_KILLED) {
             return new SubmitResult.Uncertain(
                     "sbatch did not answer within " + limit.toSeconds() + " s and was killed");
+        }
+        if (result.exitStatus() == STAGING_FAILED) {
+            return new SubmitResult.Uncertain(result.stderrText().strip() + " (nothing was submitted)");
         }
         if (result.succeeded()) {
             return SlurmOutputParser.jobIdOf(result.stdoutText())
@@ -276,10 +290,5 @@ public class SlurmClient {
 
     private CommandResult run(String purpose, String program, List<String> command) throws IOException {
         return commands.run(purpose, program, command);
-    }
-
-    /** Writes a run's directory on the cluster (SFTP), timed and audited as the command {@code sftp}. */
-    public void stage(String directory, List<FileToWrite> files) throws IOException {
-        commands.writeDirectory(directory, files);
     }
 }

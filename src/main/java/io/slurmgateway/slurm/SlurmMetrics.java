@@ -67,13 +67,22 @@ public class SlurmMetrics {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /**
-     * A poller ticked with jobs to follow on a cluster: such a tick costs at most one squeue, one sacct and one read of
-     * the jobs' output and messages files.
-     */
+    /** A poller ticked with jobs to follow on a cluster: such a tick costs at most one squeue and one sacct. */
     public void pollTicked(String cluster) {
         Counter.builder("gateway.slurm.poll.ticks")
                 .description("Poll ticks with active jobs on a cluster")
+                .tag("cluster", cluster)
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * A round of output copying on a cluster: it costs one read of the jobs' output and messages files (per about 400
+     * jobs).
+     */
+    public void outputRound(String cluster) {
+        Counter.builder("gateway.slurm.output.rounds")
+                .description("Rounds of output copying on a cluster, each one remote read")
                 .tag("cluster", cluster)
                 .register(registry)
                 .increment();

@@ -64,16 +64,18 @@ class SlurmClientTest {
                 new CommandResult(0, bytes("42\n"), new byte[0]), new CommandResult(137, new byte[0], new byte[0]));
         SlurmClient client = new SlurmClient("c", host, new SlurmMetrics(meters));
 
-        assertThat(client.submit("/w/r/batch.sh", Duration.ofSeconds(45))).isEqualTo(new SubmitResult.Submitted("42"));
+        assertThat(client.stageAndSubmit("/w/r", List.of(), Duration.ofSeconds(45)))
+                .isEqualTo(new SubmitResult.Submitted("42"));
         assertThat(host.calls().get(0))
-                .containsExactly("timeout", "--signal=KILL", "45", "sbatch", "--parsable", "/w/r/batch.sh");
+                .containsExactly("bash", "-c", SlurmClient.STAGE_AND_SUBMIT, "gateway-submit", "/w/r", "45");
+        assertThat(SlurmClient.STAGE_AND_SUBMIT).contains("exec timeout --signal=KILL \"$limit\" sbatch --parsable");
         assertThat(meters.get("gateway.slurm.commands")
                         .tag("command", "sbatch")
                         .counter()
                         .count())
                 .isEqualTo(1);
 
-        assertThat(client.submit("/w/r/batch.sh", Duration.ofSeconds(45)))
+        assertThat(client.stageAndSubmit("/w/r", List.of(), Duration.ofSeconds(45)))
                 .isEqualTo(new SubmitResult.Uncertain("sbatch did not answer within 45 s and was killed"));
     }
 
@@ -83,7 +85,7 @@ class SlurmClientTest {
             throw new IOException("connection reset");
         });
         assertThat(new SlurmClient("c", broken, new SlurmMetrics(new SimpleMeterRegistry()))
-                        .submit("/x/batch.sh", Duration.ofSeconds(45)))
+                        .stageAndSubmit("/x", List.of(), Duration.ofSeconds(45)))
                 .isInstanceOf(SubmitResult.Uncertain.class);
     }
 
@@ -194,7 +196,7 @@ class SlurmClientTest {
 
     private static SubmitResult submitWith(CommandResult result) {
         return new SlurmClient("c", ScriptedHost.answering(result), new SlurmMetrics(new SimpleMeterRegistry()))
-                .submit("/x/batch.sh", Duration.ofSeconds(45));
+                .stageAndSubmit("/x", List.of(), Duration.ofSeconds(45));
     }
 
     private static CommandResult failure(String stderr) {

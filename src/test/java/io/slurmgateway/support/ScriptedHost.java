@@ -65,6 +65,11 @@ public final class ScriptedHost implements CommandRunner {
     }
 
     @Override
+    public CommandResult execute(List<String> argv, byte[] stdin) throws IOException {
+        return execute(argv); // what came on stdin is not part of the script
+    }
+
+    @Override
     public void writeDirectory(String directory, List<FileToWrite> files) {
         throw new UnsupportedOperationException("a scripted host only answers commands");
     }

@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Everything the gateway does on one cluster account (the cluster's own, or one tenant's identity), on two threads. One submits accepted runs (woken by each new run) and
- * retries uncertain submissions ({@link Submissions}); the other, every poll interval, sends cancels, polls the active
- * jobs (one squeue), copies their output (one read), finishes the ended ones once their output is stored, and tells
- * the {@link LiveUsageSampler} (a third thread, when live usage is on) which jobs run. Submitting never waits for a
- * poll, so a new run reaches sbatch at once however busy polling is.
+ * Everything the gateway does on one cluster account (the cluster's own, or a tenant's identity), on threads that
+ * never wait for each other: one submits accepted runs (woken by each new run) and retries uncertain submissions
+ * ({@link Submissions}); one, every poll interval, sends cancels, polls the active jobs (one squeue) and records the
+ * outcomes of the ended ones; one copies output and Pipes messages ({@link #copyTick}); and the
+ * {@link LiveUsageSampler}, when live usage is on, samples the running jobs.
  */
 final class ClusterWorker {
 
@@ -141,7 +141,7 @@ final class ClusterWorker {
         }
     }
 
-    /** One pass over the submitted jobs: cancels, one poll, one log read, and finishing the ended ones. */
+    /** One pass over the submitted jobs: cancels, one poll, and recording the outcomes of the ended ones. */
     void pollTick() {
         try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster);
                 MDC.MDCCloseable identityInMdc = MDC.putCloseable("clusterIdentity", identity)) {
@@ -179,6 +179,7 @@ final class ClusterWorker {
                     if (copying.isEmpty()) {
                         return;
                     }
+                    slurmMetrics.outputRound(cluster);
                     round = tailer.copyRound(slurm, copying);
                     if (round.settled()) {
                         finishSettled(); // an ended job's messages (or output) are all in: record it now
@@ -252,11 +253,10 @@ final class ClusterWorker {
                 .filter(job -> job.ending() == null && !job.isOutcomeRecorded())
                 .toList();
         if (!following.isEmpty()) {
-            SlurmJobTracker.Findings findings = tracker.poll(slurm, following);
-            tracker.record(findings.moves());
-            if (following.stream().anyMatch(job -> job.ending() != null)) {
-                copyLoop.wake(); // the last read of an ended job decides when its outcome can be recorded
-            }
+            tracker.record(tracker.poll(slurm, following).moves());
+        }
+        if (following.stream().anyMatch(job -> job.ending() != null)) {
+            copyLoop.wake(); // the last read of an ended job decides when its outcome can be recorded
         }
     }
 

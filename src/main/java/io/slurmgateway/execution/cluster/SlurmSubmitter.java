@@ -73,9 +73,8 @@ final class SlurmSubmitter {
                     return existing.get();
                 }
             }
-            slurm.stage(directory, files(run, directory));
-            // sbatch is killed on the cluster before the gateway would abandon the command
-            SubmitResult result = slurm.submit(directory + "/" + BatchScript.NAME, settings.killOnClusterAfter());
+            // staged and submitted in one command; sbatch is killed on the cluster before the gateway would abandon it
+            SubmitResult result = slurm.stageAndSubmit(directory, files(run, directory), settings.killOnClusterAfter());
             if (result instanceof SubmitResult.Submitted submitted) {
                 return adopt(run, submitted.jobId(), directory);
             }

@@ -37,6 +37,20 @@ class SlurmRigOutputTest extends GatewayTestBase {
         SlurmRigAvailable.properties().forEach((key, value) -> registry.add((String) key, () -> value));
         registry.add("gateway.clusters.rig.poll-interval", () -> "500ms");
         registry.add("gateway.clusters.rig.work-dir", () -> "slurm-gateway-test/" + UUID.randomUUID());
+        registry.add("gateway.runs.max-script-size", () -> "4MB");
+        registry.add("gateway.api.max-request-size", () -> "8MB");
+    }
+
+    @Test
+    void aPayloadOverOneMegabyteIsStagedWholeInTheSubmittingCommand() {
+        // 1.5 MB of comment, then a line that prints what the job finds in its own staged payload
+        String script = "# " + "x".repeat(1536 * 1024) + "\nwc -c < payload; tail -c 40 payload | head -c 11; echo";
+        String id = client.createRun(run(script, "2"));
+
+        client.awaitState(id, "COMPLETED", Duration.ofSeconds(120));
+        String lastBytes = script.substring(script.length() - 40, script.length() - 29);
+        assertThat(client.log(id, "stdout"))
+                .isEqualTo(script.getBytes(StandardCharsets.UTF_8).length + "\n" + lastBytes + "\n");
     }
 
     @Test
