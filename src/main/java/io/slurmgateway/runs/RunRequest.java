@@ -11,6 +11,8 @@ import jakarta.persistence.Embeddable;
  * @param idempotencyKey the client's {@code Idempotency-Key}; null when it sent none
  * @param fingerprint SHA-256 of the canonical request, to tell a repeat from a different request under the same key
  * @param createdBy the principal who asked: it owns the run, and scopes its idempotency key
+ * @param resources the spec's {@code resources} alone, as JSON, so that lists need not read whole specs; null for runs
+ *     stored before it was kept apart (and for a spec without resources)
  */
 @Embeddable
 public record RunRequest(
@@ -18,4 +20,5 @@ public record RunRequest(
         @Column(name = "spec") String spec,
         @Column(name = "idempotency_key") String idempotencyKey,
         @Column(name = "request_fingerprint") String fingerprint,
-        @Column(name = "created_by") String createdBy) {}
+        @Column(name = "created_by") String createdBy,
+        @Column(name = "resources") String resources) {}

@@ -110,7 +110,13 @@ public class RunService {
         Run run = Run.accept(
                 UUID.randomUUID(),
                 spec,
-                new RunRequest(spec.launcher(), json.write(spec), idempotencyKey, fingerprint, caller.name()),
+                new RunRequest(
+                        spec.launcher(),
+                        json.write(spec),
+                        idempotencyKey,
+                        fingerprint,
+                        caller.name(),
+                        json.writeResources(spec.resources())),
                 identity,
                 clock.instant());
         try {
@@ -173,6 +179,12 @@ public class RunService {
     /** The spec a run was accepted with. */
     public RunSpec specOf(Run run) {
         return json.read(run.getRequest().spec());
+    }
+
+    /** What the run asked of the cluster, read without its whole spec where it is stored apart. */
+    public RunSpec.Resources resourcesOf(Run run) {
+        String resources = run.getRequest().resources();
+        return resources != null ? json.readResources(resources) : specOf(run).resources();
     }
 
     /** Runs matching the filter that {@code caller} may see, newest first. */

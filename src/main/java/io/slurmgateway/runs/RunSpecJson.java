@@ -27,6 +27,15 @@ class RunSpecJson {
         return json.readValue(stored, RunSpec.class);
     }
 
+    /** The spec's resources alone; null when the spec has none. */
+    String writeResources(RunSpec.Resources resources) {
+        return resources == null ? null : json.writeValueAsString(resources);
+    }
+
+    RunSpec.Resources readResources(String stored) {
+        return json.readValue(stored, RunSpec.Resources.class);
+    }
+
     /** SHA-256 of the spec with its maps' keys in order: equal for equal requests, however their fields were ordered. */
     String fingerprint(RunSpec spec) {
         byte[] canonical = json.writer()

@@ -294,7 +294,7 @@ abstract class PersistenceContract {
         Run duplicate = Run.accept(
                 UUID.randomUUID(),
                 spec("demo/key"),
-                new RunRequest("bash", "{}", "key-1", "other", ANYONE.name()),
+                new RunRequest("bash", "{}", "key-1", "other", ANYONE.name(), null),
                 null,
                 Instant.now());
 
@@ -444,11 +444,28 @@ abstract class PersistenceContract {
         assertThat(queue.drainingOnCluster("worker-a", "hpc", "default")).isEmpty();
     }
 
+    @Test
+    void aRunsResourcesAreReadWithoutItsSpecAndOlderRunsFallBackToIt() {
+        RunSpec.Resources asked =
+                new RunSpec.Resources("debug", 1, null, 2, "2G", null, "10", null, null, null, null, null);
+        RunSpec spec = new RunSpec(
+                "demo/resources", null, null, null, null, new RunSpec.Payload("true", null), null, null, asked, null);
+        UUID id = runService.create(spec, null, ANYONE).run().getId();
+
+        // a spec that no longer parses shows that a list's read of the resources never touches it
+        jdbc.update("UPDATE run SET spec = 'not json' WHERE id = ?", id);
+        assertThat(runService.resourcesOf(runs.findById(id).orElseThrow())).isEqualTo(asked);
+
+        UUID older = runService.create(spec, null, ANYONE).run().getId();
+        jdbc.update("UPDATE run SET resources = NULL WHERE id = ?", older);
+        assertThat(runService.resourcesOf(runs.findById(older).orElseThrow())).isEqualTo(asked);
+    }
+
     private static Run slurmRun(RunSpec spec, String identity) {
         return Run.accept(
                 UUID.randomUUID(),
                 spec,
-                new RunRequest("bash", "{}", null, "fingerprint", ANYONE.name()),
+                new RunRequest("bash", "{}", null, "fingerprint", ANYONE.name(), null),
                 identity,
                 Instant.now());
     }

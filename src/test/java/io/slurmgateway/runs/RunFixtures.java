@@ -27,6 +27,6 @@ public final class RunFixtures {
     }
 
     private static RunRequest request() {
-        return new RunRequest("bash", "{}", null, "fingerprint", "alice");
+        return new RunRequest("bash", "{}", null, "fingerprint", "alice", null);
     }
 }

@@ -163,6 +163,6 @@ class RunStateTest {
     }
 
     private static RunRequest request() {
-        return new RunRequest("bash", "{}", null, "f", "someone");
+        return new RunRequest("bash", "{}", null, "f", "someone", null);
     }
 }

@@ -88,7 +88,7 @@ class RunController {
         Run run = created.run();
         return ResponseEntity.status(created.isNew() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .location(URI.create("/api/v1/runs/" + run.getId()))
-                .body(RunResponse.of(run, created.spec()));
+                .body(RunResponse.of(run, created.spec().resources()));
     }
 
     @GetMapping("/{id}")
@@ -107,7 +107,7 @@ class RunController {
             })
     RunResponse get(@PathVariable UUID id) {
         Run run = runs.get(id, Callers.current());
-        return RunResponse.of(run, runs.specOf(run));
+        return RunResponse.of(run, runs.resourcesOf(run));
     }
 
     @GetMapping
@@ -143,7 +143,7 @@ class RunController {
                 PageRequest.of(page, size, Sort.by(Sort.Order.desc("times.createdAt"), Sort.Order.desc("id"))),
                 Callers.current());
         return new RunPage(
-                found.map(run -> RunResponse.of(run, runs.specOf(run))).getContent(),
+                found.map(run -> RunResponse.of(run, runs.resourcesOf(run))).getContent(),
                 page,
                 size,
                 found.getTotalElements(),
@@ -169,6 +169,6 @@ class RunController {
             })
     ResponseEntity<RunResponse> cancel(@PathVariable UUID id) {
         Run run = runs.cancel(id, Callers.current());
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(RunResponse.of(run, runs.specOf(run)));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(RunResponse.of(run, runs.resourcesOf(run)));
     }
 }

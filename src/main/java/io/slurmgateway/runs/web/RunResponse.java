@@ -81,7 +81,7 @@ record RunResponse(
             "Slurm accounting has no record of this job (the run's reason says why); only the wall time the gateway"
                     + " saw is known";
 
-    static RunResponse of(Run run, RunSpec spec) {
+    static RunResponse of(Run run, RunSpec.Resources resources) {
         return new RunResponse(
                 run.getId(),
                 run.getAsset(),
@@ -101,7 +101,7 @@ record RunResponse(
                 run.getTimes().submittedAt(),
                 run.getTimes().startedAt(),
                 run.getTimes().finishedAt(),
-                spec.resources(),
+                resources,
                 accounting(run),
                 liveUsage(run));
     }
