@@ -40,6 +40,9 @@ interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecut
             + " and r.id in (select d.runId from RunLogDrain d)")
     List<Run> findDrainingOnCluster(String owner, String cluster, String identity);
 
+    @Query("select r.state from Run r where r.id = ?1")
+    java.util.Optional<RunState> findStateById(UUID id);
+
     List<Run> findByModeAndClusterAndStateInAndSlurmJobIdentityNotIn(
             String mode, String cluster, Collection<RunState> states, Collection<String> identities);
 

@@ -176,6 +176,17 @@ public class RunService {
         return runs.findById(id).orElseThrow(() -> new RunNotFoundException(id));
     }
 
+    /**
+     * Whether a run has ended, read alone (no run row, spec and all): what an event stream asks at every poll. For a
+     * caller who was already shown the run.
+     */
+    @Transactional(readOnly = true)
+    public boolean hasEnded(UUID id) {
+        return runs.findStateById(id)
+                .orElseThrow(() -> new RunNotFoundException(id))
+                .isTerminal();
+    }
+
     /** The spec a run was accepted with. */
     public RunSpec specOf(Run run) {
         return json.read(run.getRequest().spec());

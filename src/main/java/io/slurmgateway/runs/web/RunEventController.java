@@ -85,7 +85,7 @@ class RunEventController {
         runs.get(id, caller);
         long[] position = {start};
         return streams.open(caller, emitter -> {
-            boolean ended = runs.get(id).getState().isTerminal();
+            boolean ended = runs.hasEnded(id);
             List<RunEvent> fresh = runs.events(
                             id,
                             position[0],

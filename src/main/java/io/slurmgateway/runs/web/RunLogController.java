@@ -125,7 +125,7 @@ class RunLogController {
             // a poll sends what is stored, slice by slice, up to SLICES_PER_POLL: a follower that is behind catches up
             // at the speed of the database, not one slice per poll interval
             for (int slices = 0; slices < SLICES_PER_POLL; slices++) {
-                boolean ended = logs.complete(id, runs.get(id).getState().isTerminal());
+                boolean ended = logs.complete(id, runs.hasEnded(id));
                 RunLogService.LogSlice slice = logs.read(
                         id, logStream, position[0], (int) api.maxLogRead().toBytes());
                 // a character split across two reads would reach the client as two replacement characters; only the
