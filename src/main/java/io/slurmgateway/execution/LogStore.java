@@ -4,6 +4,7 @@ import io.slurmgateway.runs.LogStream;
 import io.slurmgateway.runs.RunLogService;
 import io.slurmgateway.runs.RunWorkQueue;
 import java.util.Locale;
+import java.util.UUID;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
@@ -27,12 +28,12 @@ public class LogStore {
     }
 
     /** The run ends while its output is still being copied: its logs are not complete until {@link #drained}. */
-    public void draining(java.util.UUID runId) {
+    public void draining(UUID runId) {
         logs.draining(runId);
     }
 
     /** All of a draining run's output is stored (or at its limit). */
-    public void drained(java.util.UUID runId) {
+    public void drained(UUID runId) {
         logs.drained(runId);
     }
 

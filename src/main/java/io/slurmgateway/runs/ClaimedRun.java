@@ -31,4 +31,22 @@ public record ClaimedRun(
         Long pid,
         Instant processStartedAt,
         Instant startedAt,
-        boolean cancelRequested) {}
+        boolean cancelRequested) {
+
+    /** The copy of a stored run, with its spec as parsed from it. */
+    static ClaimedRun of(Run run, RunSpec spec) {
+        return new ClaimedRun(
+                run.getId(),
+                run.getState(),
+                run.getCluster(),
+                run.getSlurmJob().identity(),
+                run.getRequest().launcher(),
+                spec,
+                run.getPipes().offset() != null,
+                run.getSlurmJob().jobId(),
+                run.getProcess().pid(),
+                run.getProcess().startedAt(),
+                run.getTimes().startedAt(),
+                run.isCancelRequested());
+    }
+}

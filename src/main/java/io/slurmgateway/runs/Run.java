@@ -43,7 +43,7 @@ public class Run extends AbstractAggregateRoot<Run> {
 
     private Integer exitCode;
 
-    /** The gateway instance executing the run, for local runs. */
+    /** The gateway instance executing the run (running a local one, or submitting and following a Slurm one). */
     @Column(name = "owner_id")
     private String owner;
 
@@ -141,9 +141,8 @@ public class Run extends AbstractAggregateRoot<Run> {
     }
 
     /**
-     * Ends the run; a run that has already ended keeps its first outcome. What the payload said over Dagster Pipes
-     * counts too: an exception reported with {@code closed} fails a run that would have completed, and a session that
-     * was opened but never closed is noted.
+     * Ends the run; an ended run keeps its first outcome. An exception reported over Dagster Pipes with {@code closed}
+     * fails a run that would have completed, and a Pipes session opened but never closed is noted.
      */
     void finish(RunState outcome, Integer exitCode, String reason, Instant now) {
         if (!outcome.isTerminal()) {
@@ -258,7 +257,7 @@ public class Run extends AbstractAggregateRoot<Run> {
         return reason;
     }
 
-    /** The run's Slurm job; {@link SlurmJob#NONE} for a local run and before submission. */
+    /** The run's Slurm side (identity and job); {@link SlurmJob#NONE} for a local run. */
     public SlurmJob getSlurmJob() {
         return slurmJob == null ? SlurmJob.NONE : slurmJob;
     }

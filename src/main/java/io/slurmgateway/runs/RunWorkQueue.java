@@ -79,10 +79,7 @@ public class RunWorkQueue {
         return claimed(runs.saveAllAndFlush(claimed));
     }
 
-    /**
-     * Moves up to {@code limit} of the oldest accepted Slurm runs of a cluster that execute as {@code identity} to
-     * STAGING, owned by {@code owner}.
-     */
+    /** Moves up to {@code limit} of the oldest accepted runs of a cluster account to STAGING, owned by {@code owner}. */
     @Transactional
     public List<ClaimedRun> claimForSubmission(String cluster, String identity, String owner, int limit) {
         List<Run> claimed = runs.lockOldestAcceptedOnCluster(cluster, identity, limit);
@@ -144,10 +141,7 @@ public class RunWorkQueue {
         });
     }
 
-    /**
-     * Slurm runs of a cluster account, submitted by {@code owner} and not ended, that a client asked to cancel: one
-     * indexed query however many jobs the account has.
-     */
+    /** Submitted runs of a cluster account, followed by {@code owner}, that a client asked to cancel: one query. */
     @Transactional(readOnly = true)
     public Set<UUID> cancelRequestedOnCluster(String owner, String cluster, String identity) {
         return Set.copyOf(runs.findCancelRequestedOnCluster(
@@ -161,28 +155,21 @@ public class RunWorkQueue {
                 owner, RunMode.SLURM, cluster, identity, states));
     }
 
-    /**
-     * Ended Slurm runs of a cluster account that {@code owner} followed and whose output was still being copied when
-     * their outcome was recorded.
-     */
+    /** Ended runs of a cluster account, followed by {@code owner}, whose output is still being copied. */
     @Transactional(readOnly = true)
     public List<ClaimedRun> drainingOnCluster(String owner, String cluster, String identity) {
         return claimed(runs.findDrainingOnCluster(owner, cluster, identity));
     }
 
     /**
-     * Ends the accepted runs of a cluster whose identity is no longer configured, which no worker would ever submit,
-     * and counts the submitted ones that no worker follows any more.
-     *
-     * @return how many runs being submitted or submitted execute as an identity not in {@code identities}
+     * Ends the accepted runs of a cluster whose identity is no longer configured (no worker would submit them), and
+     * returns how many of its runs being submitted or submitted execute as such an identity.
      */
     public long endRunsOfUnknownIdentities(String cluster, Collection<String> identities) {
         List<Run> stranded = runs.findByModeAndClusterAndStateInAndSlurmJobIdentityNotIn(
                 RunMode.SLURM, cluster, RunState.ACTIVE, identities);
-        long submitted = 0;
         for (Run run : stranded) {
             if (run.getState() != RunState.ACCEPTED) {
-                submitted++;
                 continue;
             }
             String reason = "cluster '" + cluster + "' no longer has the identity '"
@@ -195,7 +182,9 @@ public class RunWorkQueue {
                 return null;
             });
         }
-        return submitted;
+        return stranded.stream()
+                .filter(run -> run.getState() != RunState.ACCEPTED)
+                .count();
     }
 
     /**
@@ -295,19 +284,7 @@ public class RunWorkQueue {
     /** Immutable copies for workers, each spec parsed once here. */
     private List<ClaimedRun> claimed(List<Run> stored) {
         return stored.stream()
-                .map(run -> new ClaimedRun(
-                        run.getId(),
-                        run.getState(),
-                        run.getCluster(),
-                        run.getSlurmJob().identity(),
-                        run.getRequest().launcher(),
-                        json.read(run.getRequest().spec()),
-                        run.getPipes().offset() != null,
-                        run.getSlurmJob().jobId(),
-                        run.getProcess().pid(),
-                        run.getProcess().startedAt(),
-                        run.getTimes().startedAt(),
-                        run.isCancelRequested()))
+                .map(run -> ClaimedRun.of(run, json.read(run.getRequest().spec())))
                 .toList();
     }
 

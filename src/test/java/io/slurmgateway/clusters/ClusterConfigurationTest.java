@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.NestedExceptionUtils;
 
 /** Cluster settings are checked when the gateway starts, and each mistake names the property to fix. */
@@ -127,22 +125,14 @@ class ClusterConfigurationTest {
     }
 
     private Map<String, String> base() throws Exception {
-        Path key = TestFiles.ownerOnly(directory.resolve("key"), "x");
-        Map<String, String> settings = new HashMap<>();
-        settings.put("c.host", "login");
-        settings.put("c.user", "u");
-        settings.put("c.private-key", key.toString());
-        settings.put("c.known-hosts", key.toString());
-        return settings;
+        return ClusterSettings.ssh(directory);
     }
 
     private static ClusterProperties bind(Map<String, String> settings) {
-        return new Binder(new MapConfigurationPropertySource(settings))
-                .bind("c", ClusterProperties.class)
-                .get();
+        return ClusterSettings.bind(settings);
     }
 
     private static ClustersProperties clusters(Map<String, String> settings) {
-        return new ClustersProperties(Map.of("rig", bind(settings)), Duration.ofSeconds(30));
+        return ClusterSettings.clusters(settings);
     }
 }

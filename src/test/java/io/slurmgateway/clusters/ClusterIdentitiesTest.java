@@ -9,14 +9,11 @@ import io.slurmgateway.support.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * Tenant identities: which one a run's creator gets, the checks made when the gateway starts, and the accounts the
@@ -135,19 +132,10 @@ class ClusterIdentitiesTest {
     }
 
     private Map<String, String> base() throws Exception {
-        Path key = TestFiles.ownerOnly(directory.resolve("key"), "x");
-        Map<String, String> settings = new HashMap<>();
-        settings.put("c.host", "login");
-        settings.put("c.user", "u");
-        settings.put("c.private-key", key.toString());
-        settings.put("c.known-hosts", key.toString());
-        return settings;
+        return ClusterSettings.ssh(directory);
     }
 
     private static ClustersProperties clusters(Map<String, String> settings) {
-        ClusterProperties cluster = new Binder(new MapConfigurationPropertySource(settings))
-                .bind("c", ClusterProperties.class)
-                .get();
-        return new ClustersProperties(Map.of("rig", cluster), Duration.ofSeconds(30));
+        return ClusterSettings.clusters(settings);
     }
 }

@@ -13,10 +13,8 @@ import io.slurmgateway.slurm.SlurmClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -79,14 +77,14 @@ class RemoteLogTailer {
         List<Target> targets = new ArrayList<>();
         List<UUID> readers = new ArrayList<>();
         List<Boolean> ofMessages = new ArrayList<>();
-        Map<UUID, ActiveJob> ended = new HashMap<>(); // ended before this round's read: what it reads is all there is
+        List<ActiveJob> ended = new ArrayList<>(); // ended before this round's read: what it reads is all there is
         long streams = jobs.stream().filter(job -> !job.isOutputFinal()).count() * 2;
         int perRead = share(readSize, bytesPerTick, streams);
         int perPipesRead = share(Integer.MAX_VALUE, pipesBytesPerTick, jobs.size()); // relayed in batches
         for (ActiveJob job : jobs) {
             boolean endedBefore = job.ending() != null || job.isOutcomeRecorded();
             if (endedBefore) {
-                ended.put(job.runId(), job);
+                ended.add(job);
             }
             if (!job.isOutputFinal()) {
                 for (LogStream stream : LogStream.values()) {
@@ -134,7 +132,7 @@ class RemoteLogTailer {
             }
         }
         boolean settled = false;
-        for (ActiveJob job : ended.values()) { // output and messages settle apart: the outcome needs only the messages
+        for (ActiveJob job : ended) { // output and messages settle apart: the outcome needs only the messages
             if (!job.isOutputFinal() && !outputBehind.contains(job.runId())) {
                 job.markOutputFinal();
                 settled = true;

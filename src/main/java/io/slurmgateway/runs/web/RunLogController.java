@@ -123,9 +123,10 @@ class RunLogController {
         long[] position = {start};
         return streams.open(caller, emitter -> {
             // a poll sends what is stored, slice by slice, up to SLICES_PER_POLL: a follower that is behind catches up
-            // at the speed of the database, not one slice per poll interval
+            // at the speed of the database, not one slice per poll interval. Read once, before the bytes: when the
+            // output was complete then, every byte is stored
+            boolean ended = logs.complete(id, runs.hasEnded(id));
             for (int slices = 0; slices < SLICES_PER_POLL; slices++) {
-                boolean ended = logs.complete(id, runs.hasEnded(id));
                 RunLogService.LogSlice slice = logs.read(
                         id, logStream, position[0], (int) api.maxLogRead().toBytes());
                 // a character split across two reads would reach the client as two replacement characters; only the
