@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,11 +25,14 @@ public class RunLogService {
     private final RunLogRepository chunks;
     private final RunLogDrainRepository drains;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    RunLogService(RunLogRepository chunks, RunLogDrainRepository drains, Clock clock) {
+    RunLogService(
+            RunLogRepository chunks, RunLogDrainRepository drains, Clock clock, ApplicationEventPublisher events) {
         this.chunks = chunks;
         this.drains = drains;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -46,6 +50,7 @@ public class RunLogService {
     @Transactional
     public void drained(UUID runId) {
         drains.deleteById(runId);
+        events.publishEvent(new RunOutputStored(runId));
     }
 
     /**
@@ -83,6 +88,7 @@ public class RunLogService {
             byte[] chunk = from == 0 && to == bytes.length ? bytes : java.util.Arrays.copyOfRange(bytes, from, to);
             chunks.save(new RunLogChunk(runId, stream, startOffset + from, chunk));
         }
+        events.publishEvent(new RunOutputStored(runId));
     }
 
     /** At most {@code maxBytes} stored bytes from {@code offset}; fewer when less is stored yet. */

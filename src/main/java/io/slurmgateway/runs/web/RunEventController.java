@@ -1,5 +1,6 @@
 package io.slurmgateway.runs.web;
 
+import io.slurmgateway.runs.EventPage;
 import io.slurmgateway.runs.RunEvent;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.security.Caller;
@@ -10,6 +11,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.MediaType;
@@ -19,7 +22,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** A run's history in order: read after a sequence number, or followed over SSE. */
 @RestController
@@ -76,29 +78,32 @@ class RunEventController {
     /** Follows the history until the run has ended and every event is sent; each SSE id is the event's seq. */
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(hidden = true) // documented with read: one operation, two representations
-    SseEmitter follow(
+    void follow(
             @PathVariable UUID id,
             @RequestParam(defaultValue = "0") long after,
-            @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
+            @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId,
+            HttpServletRequest request,
+            HttpServletResponse response) {
         long start = EventPages.after(lastEventId != null ? lastEventId : after);
         Caller caller = Callers.current();
         runs.get(id, caller);
         long[] position = {start};
-        return streams.open(caller, emitter -> {
+        streams.open(caller, id, request, response, sink -> {
+            // read before the events: a run that had ended then has all its events stored
             boolean ended = runs.hasEnded(id);
-            List<RunEvent> fresh = runs.events(
-                            id,
-                            position[0],
-                            api.maxEventsPerRead(),
-                            api.maxEventBytesPerRead().toBytes())
-                    .events();
-            for (RunEvent event : fresh) {
-                emitter.send(SseEmitter.event()
-                        .id(Long.toString(event.getSeq()))
-                        .data(RunEventResponse.of(event), MediaType.APPLICATION_JSON));
+            EventPage page = runs.events(
+                    id,
+                    position[0],
+                    api.maxEventsPerRead(),
+                    api.maxEventBytesPerRead().toBytes());
+            for (RunEvent event : page.events()) {
+                sink.event(Long.toString(event.getSeq()), RunEventResponse.of(event));
                 position[0] = event.getSeq();
             }
-            return fresh.isEmpty() && ended;
+            if (page.more()) {
+                return SseStreams.Progress.MORE;
+            }
+            return ended ? SseStreams.Progress.ENDED : SseStreams.Progress.CAUGHT_UP;
         });
     }
 }

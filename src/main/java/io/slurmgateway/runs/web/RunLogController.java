@@ -13,6 +13,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.springframework.http.MediaType;
@@ -23,7 +25,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** A run's stdout and stderr from the gateway's log store: read from an offset, or followed over SSE. */
 @RestController
@@ -34,8 +35,8 @@ class RunLogController {
     static final String NEXT_OFFSET = "X-Next-Offset";
     static final String LOG_COMPLETE = "X-Log-Complete";
 
-    /** The most slices one poll of a followed log sends. */
-    private static final int SLICES_PER_POLL = 32;
+    /** The most slices one read of a followed log sends before other streams get their turn. */
+    private static final int SLICES_PER_READ = 32;
 
     private final RunService runs;
     private final RunLogService logs;
@@ -110,23 +111,28 @@ class RunLogController {
     /** Follows the stream until the run has ended and everything is sent; each event's id is its next offset. */
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(hidden = true) // documented with read: one operation, two representations
-    SseEmitter follow(
+    void follow(
             @PathVariable UUID id,
             @PathVariable String stream,
             @RequestParam(defaultValue = "0") long offset,
-            @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
+            @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId,
+            HttpServletRequest request,
+            HttpServletResponse response) {
         LogStream logStream = streamOf(stream);
         long start = lastEventId != null ? lastEventId : offset;
         checkOffset(start);
         Caller caller = Callers.current();
         runs.get(id, caller);
         long[] position = {start};
-        return streams.open(caller, emitter -> {
-            // a poll sends what is stored, slice by slice, up to SLICES_PER_POLL: a follower that is behind catches up
-            // at the speed of the database, not one slice per poll interval. Read once, before the bytes: when the
-            // output was complete then, every byte is stored
+        streams.open(caller, id, request, response, sink -> {
+            // a read sends what is stored, slice by slice, while the stream's buffer has room: a follower that is
+            // behind catches up at the speed of the database and of its own connection. Read once, before the bytes:
+            // when the output was complete then, every byte is stored
             boolean ended = logs.complete(id, runs.hasEnded(id));
-            for (int slices = 0; slices < SLICES_PER_POLL; slices++) {
+            for (int slices = 0; slices < SLICES_PER_READ; slices++) {
+                if (!sink.hasRoom()) {
+                    return SseStreams.Progress.MORE;
+                }
                 RunLogService.LogSlice slice = logs.read(
                         id, logStream, position[0], (int) api.maxLogRead().toBytes());
                 // a character split across two reads would reach the client as two replacement characters; only the
@@ -134,23 +140,21 @@ class RunLogController {
                 boolean last = isLastSlice(ended, slice);
                 int length = last ? slice.bytes().length : Utf8.completePrefixLength(slice.bytes());
                 if (length == 0) {
-                    return ended && slice.bytes().length == 0;
+                    return ended && slice.bytes().length == 0
+                            ? SseStreams.Progress.ENDED
+                            : SseStreams.Progress.CAUGHT_UP;
                 }
                 long next = position[0] + length;
-                emitter.send(SseEmitter.event()
-                        .id(Long.toString(next))
-                        .data(
-                                new LogChunkEvent(
-                                        position[0],
-                                        next,
-                                        new String(slice.bytes(), 0, length, StandardCharsets.UTF_8)),
-                                MediaType.APPLICATION_JSON));
+                sink.event(
+                        Long.toString(next),
+                        new LogChunkEvent(
+                                position[0], next, new String(slice.bytes(), 0, length, StandardCharsets.UTF_8)));
                 position[0] = next;
                 if (slice.bytes().length < api.maxLogRead().toBytes()) {
-                    return false; // all that is stored now is sent
+                    return last ? SseStreams.Progress.ENDED : SseStreams.Progress.CAUGHT_UP;
                 }
             }
-            return false;
+            return SseStreams.Progress.MORE; // the pool's other streams get their turn before this one goes on
         });
     }
 
