@@ -5,8 +5,9 @@
 #   munged -> [MariaDB] -> slurmdbd -> slurmctld -> slurmd c1, c2 -> sshd 127.0.0.1:2222 (users hpcuser and
 #   hpcuser2, key only: the second is another tenant, for the tests of tenant identities)
 #
-# up      installs missing packages, writes every configuration, starts what is not running, waits until the
-#         nodes are idle and an SSH login works, then writes $RIG_DIR/application-rig.yml (cluster "rig").
+# up      installs missing packages and the launchers' frameworks (Spark, Dask: scripts/rig-frameworks.sh), writes
+#         every configuration, starts what is not running, waits until the nodes are idle and an SSH login works,
+#         then writes $RIG_DIR/application-rig.yml (cluster "rig").
 #         Idempotent: running it again only checks, and restarts Slurm if its generated configuration changed.
 # down    stops, by pid, everything `up` started (MariaDB only if `up` started it), after cancelling all jobs.
 # status  prints what runs; exit code 0 only when the whole rig is up.
@@ -15,6 +16,7 @@
 #   RIG_DIR   state directory: keys, sshd files, pids, logs, the gateway configuration  (default: <repo>/.slurm-rig)
 #   HOME_BASE where the SSH user's home is created (default: /home)
 #   SSH_PORT  (2222)   SSH_USER (hpcuser)   TENANT_USER (hpcuser2)   NODES (2)   CPUS_PER_NODE (2)   MEM_PER_NODE (2048, MB)
+#   FRAMEWORKS_DIR (/opt/slurm-rig)   SPARK_VERSION (3.5.8): where Spark and the examples go, see rig-frameworks.sh
 #   CGROUPS   auto | 1 | 0: with cgroups a job over its memory ends OUT_OF_MEMORY, without it FAILED 0:9
 #             (auto = on when a cgroup v1 memory controller is mounted)
 # Facts and pitfalls behind each choice: shared/reference/SLURM-RIG.md.
@@ -39,6 +41,8 @@ PID_DIR=$RIG_DIR/run
 # user itself can reach it wherever the repository is checked out
 HOME_BASE=${HOME_BASE:-/home}
 CONFIG_OUT=$RIG_DIR/application-rig.yml
+FRAMEWORKS_DIR=${FRAMEWORKS_DIR:-/opt/slurm-rig}
+SPARK_VERSION=${SPARK_VERSION:-3.5.8}
 
 started=$(date +%s%N)
 say() { printf '[%5dms] %s\n' "$(( ($(date +%s%N) - started) / 1000000 ))" "$*"; }
@@ -333,11 +337,17 @@ gateway:
       private-key: $SSH_DIR/id_ed25519
       known-hosts: $SSH_DIR/known_hosts
       default-partition: debug
-# another cluster account, for the tests of tenant identities (the gateway does not read this)
+# another cluster account, for the tests of tenant identities, and the frameworks on the nodes, for the tests of
+# the launchers (the gateway reads neither)
 rig:
   tenant:
     user: $TENANT_USER
     private-key: $SSH_DIR/id_ed25519_tenant
+  frameworks:
+    spark-home: $FRAMEWORKS_DIR/spark-$SPARK_VERSION
+    spark-scala-version: "2.12"
+    spark-pi-jar: $FRAMEWORKS_DIR/examples/spark-pi.jar
+    python: /usr/bin/python3
 EOF
 }
 
@@ -350,6 +360,7 @@ up() {
   fi
   install -d -m 700 "$SSH_DIR" "$PID_DIR"
   install_missing_packages
+  FRAMEWORKS_DIR=$FRAMEWORKS_DIR SPARK_VERSION=$SPARK_VERSION "$REPO_DIR/scripts/rig-frameworks.sh"
   mkdir -p /etc/slurm
   start_munge
   start_slurm
