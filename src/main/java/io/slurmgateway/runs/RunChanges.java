@@ -33,7 +33,12 @@ public class RunChanges {
      * closed. It must be quick and must not throw: it is meant to schedule work, not to do it.
      */
     public Watch watch(UUID runId, Runnable onChange) {
-        watchers.computeIfAbsent(runId, id -> ConcurrentHashMap.newKeySet()).add(onChange);
+        // added inside compute, so that a watch closed meanwhile cannot remove the set this one joins
+        watchers.compute(runId, (id, set) -> {
+            Set<Runnable> joined = set == null ? ConcurrentHashMap.newKeySet() : set;
+            joined.add(onChange);
+            return joined;
+        });
         return () -> watchers.computeIfPresent(runId, (id, set) -> {
             set.remove(onChange);
             return set.isEmpty() ? null : set;

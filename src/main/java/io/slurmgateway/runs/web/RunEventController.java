@@ -2,6 +2,7 @@ package io.slurmgateway.runs.web;
 
 import io.slurmgateway.runs.EventPage;
 import io.slurmgateway.runs.RunEvent;
+import io.slurmgateway.runs.RunLogService;
 import io.slurmgateway.runs.RunService;
 import io.slurmgateway.security.Caller;
 import io.slurmgateway.security.Callers;
@@ -30,11 +31,13 @@ import org.springframework.web.bind.annotation.RestController;
 class RunEventController {
 
     private final RunService runs;
+    private final RunLogService logs;
     private final SseStreams streams;
     private final ApiProperties api;
 
-    RunEventController(RunService runs, SseStreams streams, ApiProperties api) {
+    RunEventController(RunService runs, RunLogService logs, SseStreams streams, ApiProperties api) {
         this.runs = runs;
+        this.logs = logs;
         this.streams = streams;
         this.api = api;
     }
@@ -75,7 +78,10 @@ class RunEventController {
                 .toList();
     }
 
-    /** Follows the history until the run has ended and every event is sent; each SSE id is the event's seq. */
+    /**
+     * Follows the history until the run has ended, its output is stored, and every event is sent; each SSE id is the
+     * event's seq.
+     */
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(hidden = true) // documented with read: one operation, two representations
     void follow(
@@ -89,8 +95,9 @@ class RunEventController {
         runs.get(id, caller);
         long[] position = {start};
         streams.open(caller, id, request, response, sink -> {
-            // read before the events: a run that had ended then has all its events stored
-            boolean ended = runs.hasEnded(id);
+            // read before the events: a run that had ended, with all its output stored, then had all its events stored
+            // (copying the output of an ended run may still add notes, such as a log cut at its size limit)
+            boolean ended = logs.complete(id, runs.hasEnded(id));
             EventPage page = runs.events(
                     id,
                     position[0],

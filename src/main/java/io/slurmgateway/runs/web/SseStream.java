@@ -44,7 +44,8 @@ final class SseStream implements SseStreams.Sink, WriteListener, AsyncListener {
     private final Queue<byte[]> pending = new ConcurrentLinkedQueue<>();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicInteger flushRequests = new AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean(); // nothing more is sent; its slot is released
+    private final AtomicBoolean completed = new AtomicBoolean(); // the response is ended
 
     // touched only by the thread that holds the write turn
     private byte[] writing;
@@ -57,7 +58,14 @@ final class SseStream implements SseStreams.Sink, WriteListener, AsyncListener {
     // polling state, kept here so that the registry needs nothing per stream but the stream
     final AtomicBoolean scheduled = new AtomicBoolean();
     volatile boolean changed;
-    volatile long lastPoll;
+    volatile long lastPoll = System.nanoTime();
+
+    /** The container has called onWritePossible: the request thread has left the filters, writes may begin. */
+    volatile boolean started;
+
+    /** The container ended the stream because its client took nothing for the connector's own timeout. */
+    volatile boolean timedOut;
+
     SseStreams.Source source;
     Runnable unwatch = () -> {};
     String caller;
@@ -132,7 +140,11 @@ final class SseStream implements SseStreams.Sink, WriteListener, AsyncListener {
         flush();
     }
 
-    /** Writes as much of the queue as the client takes now; the rest goes when the container says it can. */
+    /**
+     * Writes as much of the queue as the client takes now; the rest goes when the container says it can. Whichever
+     * thread holds the turn also ends the response once the stream is closed, so the response is never ended under a
+     * write in progress.
+     */
     void flush() {
         if (flushRequests.getAndIncrement() != 0) {
             return; // the thread that writes now writes this too
@@ -146,10 +158,11 @@ final class SseStream implements SseStreams.Sink, WriteListener, AsyncListener {
 
     private void writeWhatTheClientTakes() {
         if (closed.get()) {
+            complete();
             return;
         }
         try {
-            while (true) {
+            while (!closed.get()) {
                 if (writing == null) {
                     writing = pending.poll();
                     written = 0;
@@ -171,6 +184,10 @@ final class SseStream implements SseStreams.Sink, WriteListener, AsyncListener {
                     writing = null;
                 }
             }
+            if (closed.get()) {
+                complete();
+                return;
+            }
             if (!out.isReady()) {
                 blocked();
                 return;
@@ -182,9 +199,10 @@ final class SseStream implements SseStreams.Sink, WriteListener, AsyncListener {
             }
             blockedSince = 0;
             if (ending) {
-                close();
+                close(); // this thread holds the turn: the next pass of flush() ends the response
             }
-        } catch (IOException | IllegalStateException clientGone) {
+        } catch (IOException | RuntimeException clientGone) {
+            // the client went, or the container ended the response meanwhile (a timeout, an error)
             close();
         }
     }
@@ -195,7 +213,7 @@ final class SseStream implements SseStreams.Sink, WriteListener, AsyncListener {
         }
     }
 
-    /** Ends the response, quietly; a no-op once closed. */
+    /** Stops the stream: nothing more is queued or written, its slot is released, and the response is ended. */
     void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -203,21 +221,29 @@ final class SseStream implements SseStreams.Sink, WriteListener, AsyncListener {
         pending.clear();
         pendingBytes.set(0);
         onClosed.accept(this);
-        try {
-            async.complete();
-        } catch (IllegalStateException alreadyEnded) {
-            // the container ended it first
+        flush(); // ends the response, on this thread or on the one that is writing now
+    }
+
+    private void complete() {
+        if (completed.compareAndSet(false, true)) {
+            try {
+                async.complete();
+            } catch (RuntimeException alreadyEnded) {
+                // the container ended it first
+            }
         }
     }
 
     @Override
     public void onWritePossible() {
+        started = true;
         flush();
-        onRoom.accept(this); // a poll may have left what was new unread for want of room
+        onRoom.accept(this); // the first call, or a poll that left what was new unread for want of room, reads now
     }
 
     @Override
     public void onError(Throwable failure) {
+        timedOut = failure instanceof java.net.SocketTimeoutException;
         close();
     }
 

@@ -128,7 +128,7 @@ class SseStreams implements DisposableBean {
      */
     void open(Caller caller, UUID runId, HttpServletRequest request, HttpServletResponse response, Source source) {
         reserve(caller.name());
-        SseStream stream;
+        SseStream stream = null;
         try {
             response.setStatus(HttpServletResponse.SC_OK);
             response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
@@ -141,6 +141,7 @@ class SseStreams implements DisposableBean {
             stream = new SseStream(async, out, json, api.streamBuffer().toBytes(), this::closed, this::afterWrite);
             stream.caller = caller.name();
             stream.source = source;
+            stream.changed = true; // the first onWritePossible reads the source
             open.add(stream);
             async.addListener(stream);
             SseStream opened = stream;
@@ -148,16 +149,20 @@ class SseStreams implements DisposableBean {
                 opened.changed = true;
                 wake(opened);
             })::close;
-            out.setWriteListener(stream); // the container calls onWritePossible, which sends the headers
-        } catch (IOException failed) {
-            release(caller.name());
-            throw new UncheckedIOException(failed);
-        } catch (RuntimeException failed) {
-            release(caller.name());
-            throw failed;
+            // nothing is written before the container calls onWritePossible, which it does once this request thread
+            // has left the filters: the response's headers are complete by then
+            out.setWriteListener(stream);
+        } catch (IOException | RuntimeException failed) {
+            if (stream != null) {
+                stream.close(); // releases its slot, once
+            } else {
+                release(caller.name());
+            }
+            if (failed instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw (RuntimeException) failed;
         }
-        stream.changed = true;
-        wake(stream);
     }
 
     private void reserve(String caller) {
@@ -190,12 +195,15 @@ class SseStreams implements DisposableBean {
         if (open.remove(stream)) {
             stream.unwatch.run();
             release(stream.caller);
+            if (stream.timedOut) {
+                dropped.increment(); // the connector's own write timeout came first
+            }
         }
     }
 
     /** Queues a read of the stream's source, unless one is queued or running already. */
     private void wake(SseStream stream) {
-        if (stream.isClosed() || !stream.scheduled.compareAndSet(false, true)) {
+        if (!stream.started || stream.isClosed() || !stream.scheduled.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -214,7 +222,9 @@ class SseStreams implements DisposableBean {
                 if (progress == Progress.ENDED) {
                     stream.end();
                 } else {
-                    stream.changed |= progress == Progress.MORE;
+                    if (progress == Progress.MORE) {
+                        stream.changed = true;
+                    }
                     stream.flush();
                 }
             } else {
@@ -244,20 +254,27 @@ class SseStreams implements DisposableBean {
         long recheck = api.streamRecheckInterval().toNanos();
         long heartbeat = api.streamHeartbeat().toNanos();
         for (SseStream stream : open) {
+            if (!stream.started) {
+                continue; // its request thread is still on its way out
+            }
             try {
                 if (stream.blockedFor(now) > stall) {
+                    stream.close();
                     dropped.increment();
                     log.info(
                             "dropped an event stream of '{}': its client took nothing for {}",
                             stream.caller,
                             api.streamStallTimeout());
-                    stream.close();
-                } else if (now - stream.lastPoll >= recheck) {
+                    continue;
+                }
+                if (now - stream.lastPoll >= recheck) {
                     stream.changed = true;
                     wake(stream);
-                } else if (stream.idle() && now - stream.lastWrite() >= heartbeat) {
+                }
+                if (stream.idle() && now - stream.lastWrite() >= heartbeat) {
                     stream.comment("keep-alive");
                     stream.flush();
+                    afterWrite(stream); // this flush may have emptied a buffer a poll found full
                 }
             } catch (RuntimeException failed) {
                 failures.increment();

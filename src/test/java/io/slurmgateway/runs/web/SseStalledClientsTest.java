@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Two clients that stop reading a run's log hold up neither each other nor a third client: it follows the same log and
- * the run's events to their ends while the two stay stalled. The stall timeout is far away here, so nothing but
- * non-blocking writes can explain the third client's progress.
+ * the run's events to their ends while the two stay stalled. The stall timeout (and Tomcat's own) is far away here,
+ * so nothing but non-blocking writes can explain the third client's progress.
  */
 class SseStalledClientsTest extends GatewayTestBase {
 
@@ -43,6 +43,8 @@ class SseStalledClientsTest extends GatewayTestBase {
         home = isolate(registry, "sse-stalled");
         registry.add("gateway.api.stream-buffer", () -> "256KB");
         registry.add("gateway.api.stream-stall-timeout", () -> "1h");
+        // and Tomcat's own write timeout, which would end a stalled connection first (60 s unless set)
+        registry.add("server.tomcat.connection-timeout", () -> "1h");
     }
 
     static String expectedOutput() {
