@@ -22,6 +22,12 @@ public record JobScript(
     /** The file the job's standard error goes to, inside the run's directory. */
     public static final String STDERR_FILE = "stderr.log";
 
+    /**
+     * Where a job notes each pre-timeout signal it passed on to its payload, one line each: the signal's name and the
+     * epoch second. The gateway reads it when the job ends.
+     */
+    public static final String SIGNALS_FILE = "signals.log";
+
     public JobScript {
         arguments = List.copyOf(arguments);
         environment = Map.copyOf(environment);

@@ -77,10 +77,16 @@ public record RunSpec(
             String account,
             String reservation,
             String constraint,
-            Boolean exclusive) {
+            Boolean exclusive,
+            @Schema(
+                            description = "A signal the payload gets this many seconds before the time limit, as"
+                                    + " SIGNAL@SECONDS (USR1, USR2, TERM, INT, HUP, QUIT, ALRM, URG or XCPU; 1 to"
+                                    + " 65535 s). Slurm sends it up to a minute early.",
+                            example = "USR1@60")
+                    String signalBeforeTimeout) {
 
         public static final Resources NONE =
-                new Resources(null, null, null, null, null, null, null, null, null, null, null, null);
+                new Resources(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The Dagster run this gateway run belongs to. */

@@ -3,6 +3,7 @@ package io.slurmgateway.runs;
 import io.slurmgateway.clusters.ClusterRegistry;
 import io.slurmgateway.launch.Launcher;
 import io.slurmgateway.launch.LauncherRegistry;
+import io.slurmgateway.launch.PreTimeoutSignal;
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.launch.SlurmDuration;
 import io.slurmgateway.launch.SpecViolation;
@@ -220,6 +221,22 @@ class RunSpecValidator {
                 && SlurmDuration.parse(resources.timeLimit()).isEmpty()) {
             found.add(new SpecViolation(
                     "resources.timeLimit", "must be a positive Slurm time: M, M:S, H:M:S, D-H, D-H:M or D-H:M:S"));
+        }
+        if (resources.signalBeforeTimeout() != null) {
+            Optional<PreTimeoutSignal> signal = PreTimeoutSignal.parse(resources.signalBeforeTimeout());
+            Optional<java.time.Duration> limit =
+                    Optional.ofNullable(resources.timeLimit()).flatMap(SlurmDuration::parse);
+            if (signal.isEmpty()) {
+                found.add(new SpecViolation(
+                        "resources.signalBeforeTimeout",
+                        "must be SIGNAL@SECONDS, such as USR1@60, with a signal of "
+                                + new java.util.TreeSet<>(PreTimeoutSignal.SIGNALS) + " and 1 to "
+                                + PreTimeoutSignal.MAX_SECONDS + " seconds"));
+            } else if (limit.isPresent()
+                    && signal.get().seconds() >= limit.get().toSeconds()) {
+                found.add(new SpecViolation(
+                        "resources.signalBeforeTimeout", "must come before the time limit (resources.timeLimit)"));
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.slurmgateway.slurm;
 
 import io.slurmgateway.host.ShellQuoting;
 import io.slurmgateway.launch.JobScript;
+import io.slurmgateway.launch.PreTimeoutSignal;
 import io.slurmgateway.launch.RunSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -70,8 +71,56 @@ public final class BatchScript {
         stagedFilesCheck(runId, job, lines);
         List<String> command = new ArrayList<>(List.of("/bin/bash", "./" + JobScript.SCRIPT_NAME));
         command.addAll(job.arguments());
-        lines.add("exec " + ShellQuoting.commandLine(command));
+        PreTimeoutSignal signal = signalOf(resources);
+        if (signal == null) {
+            lines.add("exec " + ShellQuoting.commandLine(command));
+        } else {
+            forwarding(signal, ShellQuoting.commandLine(command), lines);
+        }
         return String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * Runs the job in a process group of its own and forwards the pre-timeout signal, which Slurm sends to this shell
+     * only ({@code --signal=B:}), to that whole group: the payload and whatever it started. Each delivery is noted in
+     * {@link JobScript#SIGNALS_FILE} for the gateway. The job's own exit status is the script's: a wait cut short by
+     * the signal is waited again while the job runs, and once it has ended it is asked once more, since the signal may
+     * have cut short the wait that would have reported it.
+     */
+    private static void forwarding(PreTimeoutSignal signal, String command, List<String> lines) {
+        String name = signal.signal();
+        lines.add("# The job runs in a process group of its own; SIG" + name + ", sent to this shell "
+                + signal.seconds() + " s before the time limit, goes on to that whole group.");
+        lines.add("job=");
+        lines.add("forward() {");
+        lines.add("  [ -n \"$job\" ] && kill -s " + name + " -- \"-$job\" 2>/dev/null && printf '%s %(%s)T\\n' " + name
+                + " -1 >> ./" + JobScript.SIGNALS_FILE);
+        lines.add("}");
+        lines.add("trap forward " + name + " # before the job starts, so that this shell never dies of the signal");
+        lines.add("set -m");
+        lines.add(command + " &");
+        lines.add("job=$!");
+        lines.add("set +m # the job keeps its group; no job notices on its standard error");
+        lines.add("wait \"$job\"");
+        lines.add("status=$?");
+        lines.add("while :; do");
+        lines.add(
+                "  if kill -0 \"$job\" 2>/dev/null; then wait \"$job\"; status=$?; continue; fi # cut short by the signal");
+        lines.add(
+                "  wait \"$job\" # it has ended: asked again, bash answers with its status (or 127 once it was given)");
+        lines.add("  again=$?");
+        lines.add("  [ \"$again\" -ne 127 ] && status=$again");
+        lines.add("  break");
+        lines.add("done");
+        lines.add("exit \"$status\"");
+    }
+
+    private static PreTimeoutSignal signalOf(RunSpec.Resources resources) {
+        if (resources.signalBeforeTimeout() == null) {
+            return null;
+        }
+        return PreTimeoutSignal.parse(resources.signalBeforeTimeout())
+                .orElseThrow(() -> new IllegalArgumentException("--signal is not SIGNAL@SECONDS"));
     }
 
     /**
@@ -121,6 +170,10 @@ public final class BatchScript {
         option(lines, "constraint", resources.constraint(), CONSTRAINT);
         if (Boolean.TRUE.equals(resources.exclusive())) {
             lines.add("#SBATCH --exclusive");
+        }
+        PreTimeoutSignal signal = signalOf(resources);
+        if (signal != null) {
+            lines.add("#SBATCH --signal=" + signal.slurmOption());
         }
     }
 

@@ -447,7 +447,7 @@ abstract class PersistenceContract {
     @Test
     void aRunsResourcesAreReadWithoutItsSpecAndOlderRunsFallBackToIt() {
         RunSpec.Resources asked =
-                new RunSpec.Resources("debug", 1, null, 2, "2G", null, "10", null, null, null, null, null);
+                new RunSpec.Resources("debug", 1, null, 2, "2G", null, "10", null, null, null, null, null, null);
         RunSpec spec = new RunSpec(
                 "demo/resources", null, null, null, null, new RunSpec.Payload("true", null), null, null, asked, null);
         UUID id = runService.create(spec, null, ANYONE).run().getId();

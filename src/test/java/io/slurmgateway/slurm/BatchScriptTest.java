@@ -2,12 +2,14 @@ package io.slurmgateway.slurm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.slurmgateway.launch.JobScript;
 import io.slurmgateway.launch.RunSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,8 +25,8 @@ class BatchScriptTest {
 
     @Test
     void everyResourceBecomesAnSbatchLine() {
-        RunSpec.Resources resources =
-                new RunSpec.Resources("long", 2, 4, 8, "16G", 1, "1-02:03:04", "high", "proj", "maint", "a&b", true);
+        RunSpec.Resources resources = new RunSpec.Resources(
+                "long", 2, 4, 8, "16G", 1, "1-02:03:04", "high", "proj", "maint", "a&b", true, null);
         String script = BatchScript.render(RUN, "/home/u/sg/" + RUN, job(Map.of(), List.of()), resources);
         assertThat(script)
                 .startsWith("#!/bin/bash\n")
@@ -52,9 +54,23 @@ class BatchScriptTest {
     void aValueThatCouldCarryAnotherOptionIsRefused() {
         for (RunSpec.Resources bad : List.of(
                 new RunSpec.Resources(
-                        "debug\n#SBATCH --uid=0", null, null, null, null, null, null, null, null, null, null, null),
-                new RunSpec.Resources(null, null, null, null, "1G --wrap=x", null, null, null, null, null, null, null),
-                new RunSpec.Resources(null, null, null, null, null, null, "1 --x", null, null, null, null, null))) {
+                        "debug\n#SBATCH --uid=0",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                new RunSpec.Resources(
+                        null, null, null, null, "1G --wrap=x", null, null, null, null, null, null, null, null),
+                new RunSpec.Resources(
+                        null, null, null, null, null, null, "1 --x", null, null, null, null, null, null))) {
             assertThatThrownBy(() -> BatchScript.render(RUN, "/d", job(Map.of(), List.of()), bad))
                     .isInstanceOf(IllegalArgumentException.class);
         }
@@ -121,6 +137,89 @@ class BatchScriptTest {
         Files.writeString(directory.resolve(JobScript.SCRIPT_NAME), jobText + "touch " + canary + "\n");
         assertThat(bash(batch).exit()).isEqualTo(BatchScript.STAGED_FILES_CHANGED);
         assertThat(canary).doesNotExist();
+    }
+
+    @Test
+    void aPreTimeoutSignalBecomesAnSbatchLineForTheBatchShell() {
+        String script = BatchScript.render(RUN, "/d", job(Map.of(), List.of()), signal("SIGUSR2@90"));
+
+        assertThat(script).contains("#SBATCH --signal=B:USR2@90\n").contains("trap forward USR2 ");
+        assertThatThrownBy(() -> BatchScript.render(RUN, "/d", job(Map.of(), List.of()), signal("KILL@60")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * The batch shell that gets the signal (as Slurm's {@code --signal=B:} sends it) passes it on to the job's whole
+     * process group, notes it for the gateway, and ends with the job's own exit status.
+     */
+    @Test
+    void theBatchShellForwardsTheSignalToTheJobsProcessGroupAndKeepsItsExitStatus() throws Exception {
+        String jobText =
+                """
+                trap 'touch payload-signalled; exit 3' USR1
+                bash -c 'trap "touch child-signalled; exit 0" USR1; sleep 600 & touch child-ready; wait' &
+                touch payload-ready
+                wait
+                """;
+        Process batch = startWithSignal(jobText);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Files.exists(directory.resolve("payload-ready"))
+                        && Files.exists(directory.resolve("child-ready")));
+
+        new ProcessBuilder("kill", "-USR1", String.valueOf(batch.pid())).start().waitFor();
+
+        assertThat(exitOf(batch)).isEqualTo(3);
+        assertThat(directory.resolve("payload-signalled")).exists();
+        assertThat(directory.resolve("child-signalled")).exists();
+        assertThat(Files.readString(directory.resolve(JobScript.SIGNALS_FILE))).matches("USR1 [0-9]{10}\n");
+    }
+
+    @Test
+    void aJobThatDoesNotTrapTheSignalEndsWithItsOwnStatusForIt() throws Exception {
+        Process batch = startWithSignal("touch payload-ready\nsleep 600 & wait\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(directory.resolve("payload-ready")));
+
+        new ProcessBuilder("kill", "-USR1", String.valueOf(batch.pid())).start().waitFor();
+
+        assertThat(exitOf(batch)).isEqualTo(128 + 10); // killed by SIGUSR1, as the job itself would report
+        assertThat(Files.readString(directory.resolve(JobScript.SIGNALS_FILE))).startsWith("USR1 ");
+    }
+
+    @Test
+    void withoutTheSignalTheJobEndsAsItWould() throws Exception {
+        Process batch = startWithSignal("exit 7\n");
+
+        assertThat(exitOf(batch)).isEqualTo(7);
+        assertThat(directory.resolve(JobScript.SIGNALS_FILE)).doesNotExist();
+    }
+
+    /** The batch shell's exit status; a shell still running after a minute fails the test, with its tree ended. */
+    private static int exitOf(Process batch) throws InterruptedException {
+        if (!batch.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            batch.descendants().forEach(ProcessHandle::destroyForcibly);
+            batch.destroyForcibly();
+            throw new AssertionError("the batch shell did not end within a minute");
+        }
+        return batch.exitValue();
+    }
+
+    private Process startWithSignal(String jobText) throws Exception {
+        Files.writeString(directory.resolve(JobScript.SCRIPT_NAME), jobText);
+        Path batch = Files.writeString(
+                directory.resolve(BatchScript.NAME),
+                BatchScript.render(
+                        RUN,
+                        directory.toString(),
+                        new JobScript(jobText, List.of(), Map.of(), List.of()),
+                        signal("USR1@60")));
+        return new ProcessBuilder("/bin/bash", batch.toString())
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .start();
+    }
+
+    private static RunSpec.Resources signal(String signal) {
+        return new RunSpec.Resources(null, null, null, null, null, null, null, null, null, null, null, null, signal);
     }
 
     private record Result(int exit, String output) {}

@@ -206,7 +206,8 @@ final class SlurmSubmitter {
                 requested.account(),
                 requested.reservation(),
                 requested.constraint(),
-                requested.exclusive());
+                requested.exclusive(),
+                requested.signalBeforeTimeout());
     }
 
     private static String orDefault(String requested, String configured) {

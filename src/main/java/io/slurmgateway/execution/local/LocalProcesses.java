@@ -57,12 +57,15 @@ class LocalProcesses {
     /**
      * Runs its arguments and records their exit code in a file, so that a gateway that restarted while the run was
      * executing still learns how it ended. Fixed text: every user value arrives as a positional argument. It uses only
-     * builtins and absolute paths, because the run's own {@code PATH} is in effect. It ignores SIGTERM (the job does not),
-     * so a stopped job has the whole grace period to clean up and its exit code is still recorded. Before the exit code
-     * it records the CPU time of everything the job ran (the {@code times} builtin's second line: its children's, which
-     * counts every descendant that was waited for).
+     * builtins and absolute paths, because the run's own {@code PATH} is in effect. It outlives SIGTERM and the
+     * pre-timeout signals sent to its process group (a no-op handler, which the job does not inherit: a caught signal
+     * is back to its default in a program that starts), so a stopped or signalled job still has its exit code recorded.
+     * Before the exit code it records the CPU time of everything the job ran (the {@code times} builtin's second line:
+     * its children's, which counts every descendant that was waited for).
      */
-    private static final String EXIT_CODE_RECORDER = SETUP + "trap : TERM; \"$@\"; code=$?; times > " + CPU_TIMES_FILE
+    private static final String EXIT_CODE_RECORDER = SETUP + "trap : TERM "
+            + String.join(" ", new java.util.TreeSet<>(io.slurmgateway.launch.PreTimeoutSignal.SIGNALS))
+            + "; \"$@\"; code=$?; times > " + CPU_TIMES_FILE
             + "; printf '%s\\n' \"$code\" > "
             + EXIT_CODE_FILE
             + ".tmp && /bin/mv -f " + EXIT_CODE_FILE + ".tmp " + EXIT_CODE_FILE + "; exit \"$code\"";
@@ -177,6 +180,18 @@ class LocalProcesses {
         signal(leader, "TERM");
     }
 
+    /**
+     * Sends {@code signal} (a name such as {@code USR1}) to the run's whole process group, or without one to each
+     * process of its tree, for the payload to act on.
+     */
+    void send(ProcessHandle leader, String signal) {
+        if (sessionLeaders) {
+            signalGroup(leader.pid(), signal);
+        } else {
+            treeOf(leader).forEach(process -> signalTarget(String.valueOf(process.pid()), signal));
+        }
+    }
+
     /** Stops the run's whole process tree at once; also used after a normal exit to end left-behind children. */
     void kill(ProcessHandle leader) {
         signal(leader, "KILL");
@@ -263,14 +278,18 @@ class LocalProcesses {
     }
 
     private static void signalGroup(long groupId, String signal) {
+        signalTarget("-" + groupId, signal);
+    }
+
+    private static void signalTarget(String target, String signal) {
         try {
-            new ProcessBuilder("/bin/kill", "-s", signal, "--", "-" + groupId)
+            new ProcessBuilder("/bin/kill", "-s", signal, "--", target)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start()
                     .waitFor();
         } catch (IOException failed) {
-            log.warn("could not signal process group {}: {}", groupId, failed.getMessage());
+            log.warn("could not signal {}: {}", target, failed.getMessage());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -2,6 +2,7 @@ package io.slurmgateway.execution.local;
 
 import io.slurmgateway.execution.LogCursor;
 import io.slurmgateway.execution.PipesCursor;
+import io.slurmgateway.launch.PreTimeoutSignal;
 import io.slurmgateway.runs.RunState;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,7 @@ final class LocalRun {
     private RunState stopOutcome;
     private Instant stopStartedAt;
     private long maxRssBytes = -1;
+    private PreTimeoutSignal preTimeoutSignal; // null: none asked for, or sent already
 
     LocalRun(
             UUID id,
@@ -113,6 +115,21 @@ final class LocalRun {
         boolean first = !leftoversKilled;
         leftoversKilled = true;
         return first;
+    }
+
+    /** The signal the run's process group gets before its deadline, as its {@code signalBeforeTimeout} asks. */
+    void signalBeforeDeadline(PreTimeoutSignal signal) {
+        this.preTimeoutSignal = signal;
+    }
+
+    /** The pre-timeout signal once it is due, once; empty before, after, and for a run that asked for none. */
+    Optional<PreTimeoutSignal> takeDueSignal(Instant now) {
+        if (preTimeoutSignal == null || now.isBefore(deadline.minusSeconds(preTimeoutSignal.seconds()))) {
+            return Optional.empty();
+        }
+        PreTimeoutSignal due = preTimeoutSignal;
+        preTimeoutSignal = null;
+        return Optional.of(due);
     }
 
     boolean isStopping() {

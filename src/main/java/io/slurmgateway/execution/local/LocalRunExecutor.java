@@ -2,6 +2,7 @@ package io.slurmgateway.execution.local;
 
 import io.slurmgateway.execution.ExecutionProperties;
 import io.slurmgateway.launch.JobScript;
+import io.slurmgateway.launch.PreTimeoutSignal;
 import io.slurmgateway.launch.SlurmDuration;
 import io.slurmgateway.runs.ClaimedRun;
 import io.slurmgateway.runs.RunMode;
@@ -109,6 +110,7 @@ class LocalRunExecutor {
                 clock.instant().plus(timeLimit(run)),
                 run.relaysPipes(),
                 cage);
+        signalOf(run).ifPresent(local::signalBeforeDeadline);
         log.info("run {} started as process {}", run.id(), process.pid());
         try {
             Instant processStartedAt =
@@ -151,6 +153,14 @@ class LocalRunExecutor {
                 beginStop(run, RunState.CANCELLED, now);
             } else if (now.isAfter(run.deadline())) {
                 beginStop(run, RunState.TIMED_OUT, now);
+            } else {
+                run.takeDueSignal(now).ifPresent(signal -> {
+                    processes.send(run.leader(), signal.signal());
+                    queue.note(
+                            run.id(),
+                            "SIG" + signal.signal() + " sent to the payload's process group, " + signal.seconds()
+                                    + " s before its time limit (signalBeforeTimeout)");
+                });
             }
         } else if (now.isAfter(run.stopStartedAt().plus(properties.killGracePeriod()))) {
             killEverything(run);
@@ -207,6 +217,10 @@ class LocalRunExecutor {
                 deadline,
                 run.relaysPipes(),
                 cages.existing(run.id()));
+        // a signal that fell due while no gateway watched the run is not sent late: it may have been sent before
+        signalOf(run)
+                .filter(signal -> clock.instant().isBefore(deadline.minusSeconds(signal.seconds())))
+                .ifPresent(local::signalBeforeDeadline);
         logCopier.resume(local);
         if (alive.isPresent()) {
             queue.note(run.id(), "adopted by the restarted gateway; process " + run.pid() + " still runs");
@@ -248,6 +262,10 @@ class LocalRunExecutor {
     }
 
     /** The run's time limit: what it asked for, else the default, and never more than the local maximum. */
+    private static Optional<PreTimeoutSignal> signalOf(ClaimedRun run) {
+        return Optional.ofNullable(run.spec().resources().signalBeforeTimeout()).flatMap(PreTimeoutSignal::parse);
+    }
+
     private Duration timeLimit(ClaimedRun run) {
         String requested = run.spec().resources().timeLimit();
         Duration limit = requested == null

@@ -57,6 +57,23 @@ class LocalRunLifecycleTest extends GatewayTestBase {
     }
 
     @Test
+    void aPreTimeoutSignalReachesThePayloadWhichEndsOnItsOwnTerms() {
+        // a one-minute limit and USR1 58 s before it: due 2 s after the start, long before the limit
+        String id = client.createRun(
+                """
+                {"asset": "demo/signal", "resources": {"timeLimit": "1", "signalBeforeTimeout": "USR1@58"},
+                 "payload": {"script": "#!/bin/bash\\ntrap 'echo got USR1; exit 0' USR1\\nwhile :; do sleep 0.1; done\\n"}}
+                """);
+
+        JsonNode run = client.awaitState(id, "COMPLETED");
+
+        assertThat(run.get("exitCode").asInt()).isZero();
+        assertThat(client.log(id, "stdout")).isEqualTo("got USR1\n");
+        assertThat(client.get("/api/v1/runs/" + id + "/events").body())
+                .contains("SIGUSR1 sent to the payload's process group, 58 s before its time limit");
+    }
+
+    @Test
     void aFinishedLocalRunReportsTheCpuTimeOfItsProcessTree() {
         // the CPU is burned by a child process of the job, so only a tree-wide count sees it
         String id = client.createRun(

@@ -95,6 +95,31 @@ class BadInputTest extends GatewayTestBase {
                 bad("LD_PRELOAD", run("\"env\": {\"LD_PRELOAD\": \"/tmp/evil.so\"}"), 400, "env.LD_PRELOAD"),
                 bad("time limit abc", run("\"resources\": {\"timeLimit\": \"abc\"}"), 400, "resources.timeLimit"),
                 bad("time limit zero", run("\"resources\": {\"timeLimit\": \"0\"}"), 400, "resources.timeLimit"),
+                bad(
+                        "a signal that cannot be caught",
+                        run("\"resources\": {\"signalBeforeTimeout\": \"KILL@60\"}"),
+                        400,
+                        "resources.signalBeforeTimeout"),
+                bad(
+                        "a signal without its seconds",
+                        run("\"resources\": {\"signalBeforeTimeout\": \"USR1\"}"),
+                        400,
+                        "resources.signalBeforeTimeout"),
+                bad(
+                        "a signal more than Slurm's 65535 s early",
+                        run("\"resources\": {\"signalBeforeTimeout\": \"USR1@70000\"}"),
+                        400,
+                        "resources.signalBeforeTimeout"),
+                bad(
+                        "a signal that smuggles another sbatch option",
+                        run("\"resources\": {\"signalBeforeTimeout\": \"USR1@60 --uid=0\"}"),
+                        400,
+                        "resources.signalBeforeTimeout"),
+                bad(
+                        "a signal due before the job even starts",
+                        run("\"resources\": {\"timeLimit\": \"1\", \"signalBeforeTimeout\": \"USR1@60\"}"),
+                        400,
+                        "resources.signalBeforeTimeout"),
                 bad("memory -1G", run("\"resources\": {\"memory\": \"-1G\"}"), 400, "resources.memory"),
                 bad("memory with unknown unit", run("\"resources\": {\"memory\": \"12X\"}"), 400, "resources.memory"),
                 bad(
