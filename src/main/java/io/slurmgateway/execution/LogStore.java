@@ -33,6 +33,11 @@ public class LogStore {
     }
 
     /** All of a draining run's output is stored (or at its limit). */
+    /** Records a note in the run's history (a LOG event). */
+    public void note(UUID runId, String message) {
+        queue.note(runId, message);
+    }
+
     public void drained(UUID runId) {
         logs.drained(runId);
     }

@@ -2,6 +2,7 @@ package io.slurmgateway.execution.cluster;
 
 import io.slurmgateway.execution.LogCursor;
 import io.slurmgateway.execution.PipesCursor;
+import io.slurmgateway.runs.ClaimedRun;
 import io.slurmgateway.runs.ResourceUsage;
 import io.slurmgateway.runs.RunState;
 import io.slurmgateway.slurm.QueueEntry;
@@ -11,6 +12,8 @@ import java.util.UUID;
 
 /** A submitted Slurm run that a cluster worker follows: its job, what was last seen of it, and its log offsets. */
 final class ActiveJob {
+
+    private volatile boolean signalsToNote;
 
     private final UUID runId;
     private final String jobId;
@@ -47,6 +50,22 @@ final class ActiveJob {
             String slurmReason,
             String description,
             ResourceUsage usage) {}
+
+    /** The job of a claimed run, with what the run asked for: Pipes relaying, a pre-timeout signal. */
+    static ActiveJob of(ClaimedRun run, String jobId, String directory, RunState runState) {
+        ActiveJob job = new ActiveJob(run.id(), jobId, directory, runState, run.relaysPipes());
+        job.signalsToNote = run.spec().resources().signalBeforeTimeout() != null;
+        return job;
+    }
+
+    /** Whether the job's notes of pre-timeout signals it passed on are still to be read, once it has ended. */
+    boolean hasSignalsToNote() {
+        return signalsToNote;
+    }
+
+    void signalsNoted() {
+        signalsToNote = false;
+    }
 
     ActiveJob(UUID runId, String jobId, String directory, RunState runState, boolean relaysPipes) {
         this.runId = runId;

@@ -204,8 +204,7 @@ final class ClusterWorker {
             if (run.state() == RunState.STAGING) {
                 submissions.checkAgain(run);
             } else {
-                ActiveJob job = new ActiveJob(
-                        run.id(), run.slurmJobId(), submitter.directoryOf(run), run.state(), run.relaysPipes());
+                ActiveJob job = ActiveJob.of(run, run.slurmJobId(), submitter.directoryOf(run), run.state());
                 tailer.resume(job);
                 active.put(run.id(), job);
             }

@@ -5,6 +5,8 @@ import io.slurmgateway.execution.LogCursor;
 import io.slurmgateway.execution.LogStore;
 import io.slurmgateway.execution.PipesRelay;
 import io.slurmgateway.execution.RunFiles;
+import io.slurmgateway.launch.JobScript;
+import io.slurmgateway.launch.PreTimeoutSignal;
 import io.slurmgateway.pipes.PipesBootstrap;
 import io.slurmgateway.pipes.PipesProperties;
 import io.slurmgateway.runs.LogStream;
@@ -36,6 +38,13 @@ class RemoteLogTailer {
     private static final Logger log = LoggerFactory.getLogger(RemoteLogTailer.class);
 
     private static final int SMALLEST_READ = 1024;
+
+    /** Enough for the few lines a job's batch shell writes to its signals file. */
+    private static final int SIGNALS_READ = 4096;
+
+    private static final int MAX_SIGNAL_NOTES = 5;
+    private static final java.util.regex.Pattern SIGNAL_LINE =
+            java.util.regex.Pattern.compile("([A-Z0-9]{2,5}) ([0-9]{1,12})");
 
     private final LogStore store;
     private final PipesRelay pipes;
@@ -100,6 +109,16 @@ class RemoteLogTailer {
                     }
                 }
             }
+            if (endedBefore && job.hasSignalsToNote()) { // written before the job ended, so read once after
+                reads.add(new LogRead(job.directory() + "/" + JobScript.SIGNALS_FILE, 0, SIGNALS_READ));
+                targets.add(result -> {
+                    noteSignals(job.runId(), result.bytes());
+                    job.signalsNoted();
+                    return true;
+                });
+                readers.add(job.runId());
+                ofMessages.add(false);
+            }
             if (!job.isMessagesFinal()) {
                 job.pipesCursor().ifPresent(cursor -> {
                     reads.add(new LogRead(
@@ -143,6 +162,28 @@ class RemoteLogTailer {
             }
         }
         return new Round(!outputBehind.isEmpty() || !messagesBehind.isEmpty(), settled);
+    }
+
+    /**
+     * Records each pre-timeout signal the job's batch shell says it passed on to the payload: a line of the signal's
+     * name and the epoch second. The file lies in the run's directory, so only well-formed lines of known signals
+     * count, and a few of them at most.
+     */
+    private void noteSignals(UUID runId, byte[] signals) {
+        String text = new String(signals, java.nio.charset.StandardCharsets.US_ASCII);
+        text.lines()
+                .map(SIGNAL_LINE::matcher)
+                .filter(java.util.regex.Matcher::matches)
+                .limit(MAX_SIGNAL_NOTES)
+                .forEach(line -> {
+                    if (PreTimeoutSignal.SIGNALS.contains(line.group(1))) {
+                        store.note(
+                                runId,
+                                "SIG" + line.group(1) + " passed on to the payload's process group at "
+                                        + java.time.Instant.ofEpochSecond(Long.parseLong(line.group(2)))
+                                        + " (signalBeforeTimeout)");
+                    }
+                });
     }
 
     private static int share(int readSize, long bytesPerTick, long readers) {

@@ -121,8 +121,7 @@ final class SlurmSubmitter {
     private Optional<Attempt> existingJob(ClaimedRun run, String directory) throws IOException {
         Optional<String> recorded = queue.followedJob(run.id());
         if (recorded.isPresent()) {
-            return Optional.of(new Attempt.Active(
-                    new ActiveJob(run.id(), recorded.get(), directory, RunState.QUEUED, run.relaysPipes())));
+            return Optional.of(new Attempt.Active(ActiveJob.of(run, recorded.get(), directory, RunState.QUEUED)));
         }
         Optional<String> named = slurm.findJobByName(BatchScript.jobName(run.id()));
         if (named.isPresent()) {
@@ -162,14 +161,13 @@ final class SlurmSubmitter {
     private Attempt adopt(ClaimedRun run, String jobId, String directory) throws IOException {
         Optional<String> followed = queue.recordSubmitted(run.id(), cluster.name(), jobId);
         if (followed.isPresent() && followed.get().equals(jobId)) {
-            return new Attempt.Active(new ActiveJob(run.id(), jobId, directory, RunState.QUEUED, run.relaysPipes()));
+            return new Attempt.Active(ActiveJob.of(run, jobId, directory, RunState.QUEUED));
         }
         // the run ended while it was being submitted (it was cancelled), or has another job: this one must not run
         slurm.cancel(List.of(jobId));
         if (followed.isPresent()) {
             queue.note(run.id(), "Slurm job " + jobId + " was cancelled: the run's job is " + followed.get());
-            return new Attempt.Active(
-                    new ActiveJob(run.id(), followed.get(), directory, RunState.QUEUED, run.relaysPipes()));
+            return new Attempt.Active(ActiveJob.of(run, followed.get(), directory, RunState.QUEUED));
         }
         queue.note(
                 run.id(),

@@ -360,6 +360,28 @@ class SlurmRigTest extends GatewayTestBase {
         assertThat(reads() - readsBefore).isPositive().isLessThanOrEqualTo(rounds() - roundsBefore);
     }
 
+    /**
+     * A one-minute job with USR1 30 s before its limit (Slurm sends it up to a minute early, so at any time in its first
+     * half minute): the payload and its child both get it, the job exits 0 on its own terms, and the run has the event.
+     */
+    @Test
+    void aPreTimeoutSignalReachesThePayloadsProcessGroupAndTheRunRecordsIt() {
+        String script = "trap 'echo payload got USR1; wait; exit 0' USR1\n"
+                + "bash -c 'trap \"echo child got USR1; exit 0\" USR1; sleep 300 & wait' &\n"
+                + "sleep 300 & wait\n";
+        String id = client.createRun(
+                slurmRun(script, "\"resources\": {\"timeLimit\": \"1\", \"signalBeforeTimeout\": \"USR1@30\"}"));
+
+        JsonNode ended = client.awaitState(id, "COMPLETED", JOB_TIMEOUT);
+
+        assertThat(ended.get("exitCode").asInt()).isZero();
+        assertThat(client.log(id, "stdout").lines().sorted().toList())
+                .containsExactly("child got USR1", "payload got USR1");
+        await().atMost(JOB_TIMEOUT).untilAsserted(() -> assertThat(
+                        client.get("/api/v1/runs/" + id + "/events").body())
+                .containsPattern("SIGUSR1 passed on to the payload's process group at 20[0-9-]+T"));
+    }
+
     private List<String> pipesMethods(String id) {
         return client.json(client.get("/api/v1/runs/" + id + "/events"))
                 .valueStream()
