@@ -53,10 +53,8 @@ class SseStreams implements DisposableBean {
 
     /** Where a source sends its events. */
     interface Sink {
-
         /** Queues an event: its id and its data, written as JSON. */
         void event(String id, Object data);
-
         /** Whether the stream's buffer has room for more; a source stops sending when it has none. */
         boolean hasRoom();
     }
