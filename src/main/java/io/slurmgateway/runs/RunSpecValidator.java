@@ -8,11 +8,13 @@ import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.launch.SlurmDuration;
 import io.slurmgateway.launch.SpecViolation;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -224,13 +226,13 @@ class RunSpecValidator {
         }
         if (resources.signalBeforeTimeout() != null) {
             Optional<PreTimeoutSignal> signal = PreTimeoutSignal.parse(resources.signalBeforeTimeout());
-            Optional<java.time.Duration> limit =
+            Optional<Duration> limit =
                     Optional.ofNullable(resources.timeLimit()).flatMap(SlurmDuration::parse);
             if (signal.isEmpty()) {
                 found.add(new SpecViolation(
                         "resources.signalBeforeTimeout",
                         "must be SIGNAL@SECONDS, such as USR1@60, with a signal of "
-                                + new java.util.TreeSet<>(PreTimeoutSignal.SIGNALS) + " and 1 to "
+                                + new TreeSet<>(PreTimeoutSignal.SIGNALS) + " and 1 to "
                                 + PreTimeoutSignal.MAX_SECONDS + " seconds"));
             } else if (limit.isPresent()
                     && signal.get().seconds() >= limit.get().toSeconds()) {

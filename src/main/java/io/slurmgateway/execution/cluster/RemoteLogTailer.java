@@ -13,12 +13,16 @@ import io.slurmgateway.runs.LogStream;
 import io.slurmgateway.slurm.LogRead;
 import io.slurmgateway.slurm.SlurmClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -43,8 +47,7 @@ class RemoteLogTailer {
     private static final int SIGNALS_READ = 4096;
 
     private static final int MAX_SIGNAL_NOTES = 5;
-    private static final java.util.regex.Pattern SIGNAL_LINE =
-            java.util.regex.Pattern.compile("([A-Z0-9]{2,5}) ([0-9]{1,12})");
+    private static final Pattern SIGNAL_LINE = Pattern.compile("([A-Z0-9]{2,5}) ([0-9]{1,12})");
 
     private final LogStore store;
     private final PipesRelay pipes;
@@ -170,17 +173,17 @@ class RemoteLogTailer {
      * count, and a few of them at most.
      */
     private void noteSignals(UUID runId, byte[] signals) {
-        String text = new String(signals, java.nio.charset.StandardCharsets.US_ASCII);
+        String text = new String(signals, StandardCharsets.US_ASCII);
         text.lines()
                 .map(SIGNAL_LINE::matcher)
-                .filter(java.util.regex.Matcher::matches)
+                .filter(Matcher::matches)
                 .limit(MAX_SIGNAL_NOTES)
                 .forEach(line -> {
                     if (PreTimeoutSignal.SIGNALS.contains(line.group(1))) {
                         store.note(
                                 runId,
                                 "SIG" + line.group(1) + " passed on to the payload's process group at "
-                                        + java.time.Instant.ofEpochSecond(Long.parseLong(line.group(2)))
+                                        + Instant.ofEpochSecond(Long.parseLong(line.group(2)))
                                         + " (signalBeforeTimeout)");
                     }
                 });

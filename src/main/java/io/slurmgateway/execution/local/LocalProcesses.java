@@ -1,5 +1,6 @@
 package io.slurmgateway.execution.local;
 
+import io.slurmgateway.launch.PreTimeoutSignal;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,7 +66,7 @@ class LocalProcesses {
      * its children's, which counts every descendant that was waited for).
      */
     private static final String EXIT_CODE_RECORDER = SETUP + "trap : TERM "
-            + String.join(" ", new java.util.TreeSet<>(io.slurmgateway.launch.PreTimeoutSignal.SIGNALS))
+            + String.join(" ", new TreeSet<>(PreTimeoutSignal.SIGNALS))
             + "; \"$@\"; code=$?; times > " + CPU_TIMES_FILE
             + "; printf '%s\\n' \"$code\" > "
             + EXIT_CODE_FILE
