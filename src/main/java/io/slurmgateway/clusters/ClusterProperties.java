@@ -1,6 +1,7 @@
 package io.slurmgateway.clusters;
 
 import io.slurmgateway.host.SshSettings;
+import io.slurmgateway.launch.LaunchDefaults;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -70,6 +71,7 @@ import org.springframework.util.unit.DataSize;
  * @param identities one account per tenant, by name ({@link ClusterIdentity}): when any is configured, every run
  *     executes under the identity mapped to its creator, a creator mapped to none may not use the cluster, and
  *     {@code user} and {@code private-key} (optional then) serve only the gateway's own queries, such as sinfo
+ * @param launchers where the frameworks of the spark, dask and ray launchers live on the cluster ({@link LaunchDefaults})
  */
 public record ClusterProperties(
         @DefaultValue("ssh") @NotNull Transport transport,
@@ -109,7 +111,8 @@ public record ClusterProperties(
         @DefaultValue("5") @Min(1) int submitAttempts,
         @DefaultValue("2s") @NotNull Duration submitRetryBackoff,
         @Valid ClusterAccess access,
-        @DefaultValue @NotNull Map<String, @Valid @NotNull ClusterIdentity> identities) {
+        @DefaultValue @NotNull Map<String, @Valid @NotNull ClusterIdentity> identities,
+        @DefaultValue @Valid @NotNull LaunchDefaults launchers) {
 
     private static final List<String> KNOWN_ROLES = List.of("reader", "submitter", "admin", "local");
 

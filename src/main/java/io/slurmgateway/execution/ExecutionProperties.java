@@ -1,5 +1,6 @@
 package io.slurmgateway.execution;
 
+import io.slurmgateway.launch.LaunchDefaults;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -37,6 +38,8 @@ import org.springframework.validation.annotation.Validated;
  * @param inheritedEnvironment the gateway's environment variables that runs see; nothing else of the gateway's
  *     environment (which may hold credentials) reaches a run
  * @param localLimits what one local run's processes may use
+ * @param launchers where the frameworks of the spark, dask and ray launchers live for local runs
+ *     ({@link LaunchDefaults})
  */
 @Validated
 @ConfigurationProperties("gateway.execution")
@@ -54,7 +57,8 @@ public record ExecutionProperties(
         @DefaultValue("32") @Min(1) int stagingBatchSize,
         @DefaultValue({"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"}) @NotNull
                 List<String> inheritedEnvironment,
-        @DefaultValue @Valid @NotNull LocalLimits localLimits) {
+        @DefaultValue @Valid @NotNull LocalLimits localLimits,
+        @DefaultValue @Valid @NotNull LaunchDefaults launchers) {
 
     /**
      * What one local run's processes may use ({@code gateway.execution.local-limits.*}). Memory and processes are

@@ -1,6 +1,7 @@
 package io.slurmgateway.execution;
 
 import io.slurmgateway.launch.JobScript;
+import io.slurmgateway.launch.LaunchDefaults;
 import io.slurmgateway.launch.LauncherRegistry;
 import io.slurmgateway.pipes.PipesBootstrap;
 import io.slurmgateway.runs.ClaimedRun;
@@ -22,10 +23,10 @@ public class JobScripts {
     }
 
     /** A pure function of the claimed run, so it is made again whenever it is needed rather than stored. */
-    public JobScript of(ClaimedRun run, String runDirectory) {
+    public JobScript of(ClaimedRun run, String runDirectory, LaunchDefaults defaults) {
         return launchers
                 .get(run.launcher())
-                .jobScript(run.id(), run.spec())
+                .jobScript(run.id(), run.spec(), defaults)
                 .withEnvironment(pipes.environment(run.id(), run.spec(), runDirectory));
     }
 }

@@ -35,7 +35,7 @@ class BashLauncher implements Launcher {
     }
 
     @Override
-    public JobScript jobScript(UUID runId, RunSpec spec) {
+    public JobScript jobScript(UUID runId, RunSpec spec, LaunchDefaults defaults) {
         RunSpec.Payload payload = spec.payload();
         boolean inline = payload.script() != null;
         String program = inline ? "./" + INLINE_PAYLOAD_NAME : payload.path();

@@ -12,6 +12,10 @@ public interface Launcher {
     /** Problems with {@code launcherOptions}; empty when they are acceptable. */
     List<SpecViolation> validateOptions(RunSpec spec);
 
-    /** The job script for a validated spec. */
-    JobScript jobScript(UUID runId, RunSpec spec);
+    /**
+     * The job script for a validated spec.
+     *
+     * @param defaults what the cluster (or, for a local run, this gateway) configures for the launchers
+     */
+    JobScript jobScript(UUID runId, RunSpec spec, LaunchDefaults defaults);
 }

@@ -22,10 +22,15 @@ public record RunSpec(
                 String mode,
         String cluster,
         @Schema(
-                        allowableValues = {"bash"},
-                        defaultValue = "bash")
+                        allowableValues = {"bash", "spark", "dask", "ray"},
+                        defaultValue = "bash",
+                        description = "What starts the payload: bash runs it as a program; spark, dask and ray start"
+                                + " that framework's cluster on the run's nodes and run the payload against it")
                 String launcher,
-        Map<String, Object> launcherOptions,
+        @Schema(
+                        description = "The launcher's options; bash takes none",
+                        oneOf = {SparkOptions.class, DaskOptions.class, RayOptions.class})
+                Map<String, Object> launcherOptions,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Payload payload,
         List<String> args,
         Map<String, String> env,

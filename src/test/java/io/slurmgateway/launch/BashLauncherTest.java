@@ -17,8 +17,8 @@ class BashLauncherTest {
 
     @Test
     void inlineScriptWithAnInterpreterLineIsExecutedDirectly() throws IOException {
-        JobScript script =
-                launcher.jobScript(RUN_ID, spec(new RunSpec.Payload("#!/usr/bin/env python3\nprint(1)\n", null)));
+        JobScript script = launcher.jobScript(
+                RUN_ID, spec(new RunSpec.Payload("#!/usr/bin/env python3\nprint(1)\n", null)), LaunchDefaults.NONE);
 
         assertThat(script.scriptText()).isEqualTo(golden("bash-inline-with-interpreter.sh"));
         assertThat(script.files())
@@ -28,14 +28,16 @@ class BashLauncherTest {
 
     @Test
     void inlineScriptWithoutAnInterpreterLineRunsUnderBash() throws IOException {
-        JobScript script = launcher.jobScript(RUN_ID, spec(new RunSpec.Payload("echo hi\n", null)));
+        JobScript script =
+                launcher.jobScript(RUN_ID, spec(new RunSpec.Payload("echo hi\n", null)), LaunchDefaults.NONE);
 
         assertThat(script.scriptText()).isEqualTo(golden("bash-inline-plain.sh"));
     }
 
     @Test
     void pathPayloadIsExecutedWhereItLiesAndNothingIsStaged() throws IOException {
-        JobScript script = launcher.jobScript(RUN_ID, spec(new RunSpec.Payload(null, "/opt/jobs/train.py")));
+        JobScript script =
+                launcher.jobScript(RUN_ID, spec(new RunSpec.Payload(null, "/opt/jobs/train.py")), LaunchDefaults.NONE);
 
         assertThat(script.scriptText()).isEqualTo(golden("bash-path.sh"));
         assertThat(script.files()).isEmpty();
@@ -57,7 +59,7 @@ class BashLauncherTest {
                 null,
                 null);
 
-        JobScript script = launcher.jobScript(RUN_ID, spec);
+        JobScript script = launcher.jobScript(RUN_ID, spec, LaunchDefaults.NONE);
 
         assertThat(script.scriptText()).doesNotContain("pwned").doesNotContain("`id`");
         assertThat(script.arguments()).containsExactly(hostile);

@@ -121,7 +121,7 @@ class RunSpecValidatorTest {
         }
 
         @Override
-        public JobScript jobScript(UUID runId, RunSpec spec) {
+        public JobScript jobScript(UUID runId, RunSpec spec, io.slurmgateway.launch.LaunchDefaults defaults) {
             throw new UnsupportedOperationException("validation only");
         }
     }

@@ -178,7 +178,7 @@ final class SlurmSubmitter {
 
     private List<FileToWrite> files(ClaimedRun run, String directory) {
         RunSpec spec = run.spec();
-        JobScript job = jobScripts.of(run, directory);
+        JobScript job = jobScripts.of(run, directory, settings.launchers());
         String batch = BatchScript.render(run.id(), directory, job, withClusterDefaults(spec.resources()));
         List<FileToWrite> files = new ArrayList<>();
         files.add(new FileToWrite(BatchScript.NAME, batch.getBytes(StandardCharsets.UTF_8), true));

@@ -5,6 +5,7 @@ import io.slurmgateway.execution.JobScripts;
 import io.slurmgateway.host.CommandRunner;
 import io.slurmgateway.host.FileToWrite;
 import io.slurmgateway.launch.JobScript;
+import io.slurmgateway.launch.LaunchDefaults;
 import io.slurmgateway.runs.ClaimedRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +21,13 @@ class LocalStaging {
     private final CommandRunner host;
     private final JobScripts jobScripts;
     private final Path workDir;
+    private final LaunchDefaults launchers;
 
     LocalStaging(CommandRunner host, JobScripts jobScripts, ExecutionProperties properties) {
         this.host = host;
         this.jobScripts = jobScripts;
         this.workDir = properties.workDir().toAbsolutePath().normalize();
+        this.launchers = properties.launchers();
     }
 
     Path directoryOf(ClaimedRun run) {
@@ -33,7 +36,7 @@ class LocalStaging {
 
     /** The job script of a run; made again when the run starts rather than stored. */
     JobScript jobScript(ClaimedRun run) {
-        return jobScripts.of(run, directoryOf(run).toString());
+        return jobScripts.of(run, directoryOf(run).toString(), launchers);
     }
 
     /** Writes the run's directory with its job script and returns it. */

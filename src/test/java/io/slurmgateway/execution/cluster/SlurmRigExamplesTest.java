@@ -29,7 +29,9 @@ class SlurmRigExamplesTest extends GatewayTestBase {
     /** What each example's stdout must contain. */
     private static final Map<String, String> PROMISES = Map.of(
             "bash-hello.json", "args: one two words\n",
-            "bash-checkpoint.json", "checkpoint saved after ");
+            "bash-checkpoint.json", "checkpoint saved after ",
+            "spark-pi.json", "Pi is roughly 3.1",
+            "dask-workers.json", "workers=2\nsum of squares: 328350\n");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

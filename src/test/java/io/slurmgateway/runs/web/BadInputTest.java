@@ -120,6 +120,112 @@ class BadInputTest extends GatewayTestBase {
                         run("\"resources\": {\"timeLimit\": \"1\", \"signalBeforeTimeout\": \"USR1@60\"}"),
                         400,
                         "resources.signalBeforeTimeout"),
+                bad(
+                        "dask: an unknown option",
+                        run("\"launcher\": \"dask\", \"launcherOptions\": {\"workers\": 3}"),
+                        400,
+                        "launcherOptions.workers"),
+                bad(
+                        "dask: negative worker memory",
+                        run("\"launcher\": \"dask\", \"launcherOptions\": {\"workerMemory\": \"-1G\"}"),
+                        400,
+                        "launcherOptions.workerMemory"),
+                bad(
+                        "dask: negative worker threads",
+                        run("\"launcher\": \"dask\", \"launcherOptions\": {\"workerThreads\": -1}"),
+                        400,
+                        "launcherOptions.workerThreads"),
+                bad(
+                        "dask: a head timeout as text",
+                        run("\"launcher\": \"dask\", \"launcherOptions\": {\"headTimeout\": \"60\"}"),
+                        400,
+                        "launcherOptions.headTimeout"),
+                bad(
+                        "dask: a registration timeout of zero",
+                        run("\"launcher\": \"dask\", \"launcherOptions\": {\"registrationTimeout\": 0}"),
+                        400,
+                        "launcherOptions.registrationTimeout"),
+                bad(
+                        "dask: a hostile interface",
+                        run(
+                                "\"launcher\": \"dask\", \"launcherOptions\": {\"networkInterface\": \"eth0; touch /tmp/pwned\"}"),
+                        400,
+                        "launcherOptions.networkInterface"),
+                bad(
+                        "spark: no main class",
+                        run("\"launcher\": \"spark\", \"launcherOptions\": {}"),
+                        400,
+                        "launcherOptions.mainClass"),
+                bad(
+                        "spark: a hostile main class",
+                        run(
+                                "\"launcher\": \"spark\", \"launcherOptions\": {\"mainClass\": \"Main; touch /tmp/pwned\"}"),
+                        400,
+                        "launcherOptions.mainClass"),
+                bad(
+                        "spark: a hostile executor memory",
+                        run(
+                                "\"launcher\": \"spark\", \"launcherOptions\": {\"mainClass\": \"a.B\", \"executorMemory\": \"1g --conf x\"}"),
+                        400,
+                        "launcherOptions.executorMemory"),
+                bad(
+                        "spark: zero executor cores",
+                        run(
+                                "\"launcher\": \"spark\", \"launcherOptions\": {\"mainClass\": \"a.B\", \"executorCores\": 0}"),
+                        400,
+                        "launcherOptions.executorCores"),
+                bad(
+                        "spark: a hostile conf key",
+                        run(
+                                "\"launcher\": \"spark\", \"launcherOptions\": {\"mainClass\": \"a.B\", \"conf\": {\"$(touch /tmp/pwned)\": \"1\"}}"),
+                        400,
+                        "launcherOptions.conf.$(touch /tmp/pwned)"),
+                bad(
+                        "spark: a conf value with a newline",
+                        run(
+                                "\"launcher\": \"spark\", \"launcherOptions\": {\"mainClass\": \"a.B\", \"conf\": {\"spark.app.name\": \"a\\ntouch /tmp/pwned\"}}"),
+                        400,
+                        "launcherOptions.conf.spark.app.name"),
+                bad(
+                        "ray: negative object store memory",
+                        run("\"launcher\": \"ray\", \"launcherOptions\": {\"objectStoreMemory\": \"-4G\"}"),
+                        400,
+                        "launcherOptions.objectStoreMemory"),
+                bad(
+                        "ray: negative GPUs",
+                        run("\"launcher\": \"ray\", \"launcherOptions\": {\"gpusPerNode\": -1}"),
+                        400,
+                        "launcherOptions.gpusPerNode"),
+                bad(
+                        "ray: a head argument with a newline",
+                        run("\"launcher\": \"ray\", \"launcherOptions\": {\"headArgs\": [\"--x\\ntouch /tmp/pwned\"]}"),
+                        400,
+                        "launcherOptions.headArgs"),
+                bad(
+                        "ray: a worker argument that is no string",
+                        run("\"launcher\": \"ray\", \"launcherOptions\": {\"workerArgs\": [1]}"),
+                        400,
+                        "launcherOptions.workerArgs"),
+                bad(
+                        "ray: a pre-start line with a control character",
+                        run("\"launcher\": \"ray\", \"launcherOptions\": {\"preStart\": [\"module load x\\u0000\"]}"),
+                        400,
+                        "launcherOptions.preStart"),
+                bad(
+                        "ray: pre-start lines that are no list",
+                        run("\"launcher\": \"ray\", \"launcherOptions\": {\"preStart\": \"module load x\"}"),
+                        400,
+                        "launcherOptions.preStart"),
+                bad(
+                        "spark: an inline script instead of a JAR",
+                        run("\"launcher\": \"spark\", \"launcherOptions\": {\"mainClass\": \"a.B\"}"),
+                        400,
+                        "payload.script"),
+                bad(
+                        "dask: two nodes in local mode",
+                        run("\"launcher\": \"dask\", \"resources\": {\"nodes\": 2}"),
+                        400,
+                        "resources.nodes"),
                 bad("memory -1G", run("\"resources\": {\"memory\": \"-1G\"}"), 400, "resources.memory"),
                 bad("memory with unknown unit", run("\"resources\": {\"memory\": \"12X\"}"), 400, "resources.memory"),
                 bad(

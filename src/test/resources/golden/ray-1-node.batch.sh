@@ -1,0 +1,52 @@
+#!/bin/bash
+#SBATCH --job-name=sg-3f2504e0-4f89-41d3-9a0c-0305e82c3301
+#SBATCH --chdir=/home/u/runs/3f2504e0-4f89-41d3-9a0c-0305e82c3301
+#SBATCH --output=/home/u/runs/3f2504e0-4f89-41d3-9a0c-0305e82c3301/stdout.log
+#SBATCH --error=/home/u/runs/3f2504e0-4f89-41d3-9a0c-0305e82c3301/stderr.log
+#SBATCH --partition=debug
+#SBATCH --time=30
+#SBATCH --nodes=1
+#SBATCH --cpus-per-task=2
+#SBATCH --mem=2G
+#SBATCH --signal=B:USR1@60
+# Written by Slurm Gateway for run 3f2504e0-4f89-41d3-9a0c-0305e82c3301. Values below are single-quoted data.
+export KEY='value'
+export SLURM_GATEWAY_FRAMEWORK='ray'
+export SLURM_GATEWAY_HEAD_TIMEOUT='120'
+export SLURM_GATEWAY_MODE='slurm'
+export SLURM_GATEWAY_PAYLOAD='/home/u/train.py'
+export SLURM_GATEWAY_PRE_START='./pre-start.sh'
+export SLURM_GATEWAY_PYTHON='/usr/bin/python3'
+export SLURM_GATEWAY_PYTHON_ACTIVATE='/opt/venv/bin/activate'
+export SLURM_GATEWAY_RAY='/opt/ray/bin/ray'
+export SLURM_GATEWAY_RAY_GPUS_PER_NODE='0'
+export SLURM_GATEWAY_RAY_HEAD_ARGS='--disable-usage-stats'
+export SLURM_GATEWAY_RAY_OBJECT_STORE_MEMORY='2147483648'
+export SLURM_GATEWAY_RAY_WORKER_ARGS='--disable-usage-stats'
+export SLURM_GATEWAY_REGISTRATION_TIMEOUT='300'
+export SLURM_GATEWAY_RUN_ID='3f2504e0-4f89-41d3-9a0c-0305e82c3301'
+# The staged files, as the gateway wrote them; Slurm keeps its own copy of this script.
+printf '%s  %s\n' '5084c4c5ba9f8b783ca731e581923f2aa3f7920ec0aa0f29d31ae20cb85c35fc' './job.sh' 'e6e613e4b68b69c20276921d911689c0430f53712d563620a687d4abc83b9dfc' './framework.sh' 'dbe3361d67195d4a208f6edb00299bbf1f9dc72d3aba36f9a49bf7441041b0c1' './claim-ports.sh' '79019d22bdaf4b25436ff2e647bbf5c2e5f1fe8b351587939f533935e09c1aed' './pre-start.sh' | sha256sum --check --status --strict - || {
+  echo 'slurm-gateway: a staged file of run 3f2504e0-4f89-41d3-9a0c-0305e82c3301 changed after it was staged; nothing of the run was executed' >&2
+  exit 97
+}
+# The job runs in a process group of its own; SIGUSR1, sent to this shell 60 s before the time limit, goes on to that whole group.
+job=
+forward() {
+  [ -n "$job" ] && kill -s USR1 -- "-$job" 2>/dev/null && printf '%s %(%s)T\n' USR1 -1 >> ./signals.log
+}
+trap forward USR1 # before the job starts, so that this shell never dies of the signal
+set -m
+'/bin/bash' './job.sh' '--size' '10' &
+job=$!
+set +m # the job keeps its group; no job notices on its standard error
+wait "$job"
+status=$?
+while :; do
+  if kill -0 "$job" 2>/dev/null; then wait "$job"; status=$?; continue; fi # cut short by the signal
+  wait "$job" # it has ended: asked again, bash answers with its status (or 127 once it was given)
+  again=$?
+  [ "$again" -ne 127 ] && status=$again
+  break
+done
+exit "$status"

@@ -1,0 +1,50 @@
+#!/bin/bash
+#SBATCH --job-name=sg-3f2504e0-4f89-41d3-9a0c-0305e82c3301
+#SBATCH --chdir=/home/u/runs/3f2504e0-4f89-41d3-9a0c-0305e82c3301
+#SBATCH --output=/home/u/runs/3f2504e0-4f89-41d3-9a0c-0305e82c3301/stdout.log
+#SBATCH --error=/home/u/runs/3f2504e0-4f89-41d3-9a0c-0305e82c3301/stderr.log
+#SBATCH --partition=debug
+#SBATCH --time=30
+#SBATCH --nodes=2
+#SBATCH --cpus-per-task=2
+#SBATCH --mem=2G
+#SBATCH --signal=B:USR1@60
+# Written by Slurm Gateway for run 3f2504e0-4f89-41d3-9a0c-0305e82c3301. Values below are single-quoted data.
+export KEY='value'
+export SLURM_GATEWAY_FRAMEWORK='spark'
+export SLURM_GATEWAY_HEAD_TIMEOUT='120'
+export SLURM_GATEWAY_JAVA='java'
+export SLURM_GATEWAY_JAVA_OPTIONS='--add-opens=java.base/java.lang=ALL-UNNAMED'
+export SLURM_GATEWAY_MODE='slurm'
+export SLURM_GATEWAY_PAYLOAD='/home/u/pi.jar'
+export SLURM_GATEWAY_REGISTRATION_TIMEOUT='300'
+export SLURM_GATEWAY_RUN_ID='3f2504e0-4f89-41d3-9a0c-0305e82c3301'
+export SLURM_GATEWAY_SPARK_CONF='spark.sql.shuffle.partitions=8'
+export SLURM_GATEWAY_SPARK_MAIN_CLASS='org.example.Pi'
+export SPARK_HOME='/opt/spark'
+export SPARK_SCALA_VERSION='2.12'
+# The staged files, as the gateway wrote them; Slurm keeps its own copy of this script.
+printf '%s  %s\n' '5084c4c5ba9f8b783ca731e581923f2aa3f7920ec0aa0f29d31ae20cb85c35fc' './job.sh' 'ce24f5c7a57a6785c52353bdf3f3223ec5876ce04869fd74122238e4d06cf907' './framework.sh' 'dbe3361d67195d4a208f6edb00299bbf1f9dc72d3aba36f9a49bf7441041b0c1' './claim-ports.sh' | sha256sum --check --status --strict - || {
+  echo 'slurm-gateway: a staged file of run 3f2504e0-4f89-41d3-9a0c-0305e82c3301 changed after it was staged; nothing of the run was executed' >&2
+  exit 97
+}
+# The job runs in a process group of its own; SIGUSR1, sent to this shell 60 s before the time limit, goes on to that whole group.
+job=
+forward() {
+  [ -n "$job" ] && kill -s USR1 -- "-$job" 2>/dev/null && printf '%s %(%s)T\n' USR1 -1 >> ./signals.log
+}
+trap forward USR1 # before the job starts, so that this shell never dies of the signal
+set -m
+'/bin/bash' './job.sh' '--size' '10' &
+job=$!
+set +m # the job keeps its group; no job notices on its standard error
+wait "$job"
+status=$?
+while :; do
+  if kill -0 "$job" 2>/dev/null; then wait "$job"; status=$?; continue; fi # cut short by the signal
+  wait "$job" # it has ended: asked again, bash answers with its status (or 127 once it was given)
+  again=$?
+  [ "$again" -ne 127 ] && status=$again
+  break
+done
+exit "$status"
