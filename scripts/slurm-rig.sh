@@ -337,6 +337,15 @@ gateway:
       private-key: $SSH_DIR/id_ed25519
       known-hosts: $SSH_DIR/known_hosts
       default-partition: debug
+      # the launchers' frameworks on the nodes (scripts/rig-frameworks.sh), so that examples/runs/ run as they are
+      launchers:
+        spark:
+          home: $FRAMEWORKS_DIR/spark-$SPARK_VERSION
+          scala-version: "2.12"
+          java-options:
+$(tr ' ' '\n' < "$FRAMEWORKS_DIR/spark-$SPARK_VERSION/conf/java-module-options" | grep . | sed 's/.*/            - "&"/')
+        python:
+          executable: /usr/bin/python3
 # another cluster account, for the tests of tenant identities, and the frameworks on the nodes, for the tests of
 # the launchers (the gateway reads neither)
 rig:
