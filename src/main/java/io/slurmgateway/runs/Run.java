@@ -55,9 +55,8 @@ public class Run extends AbstractAggregateRoot<Run> {
     /** How many events the run has, which is the sequence number of its latest one (the first is 1). */
     private long eventCount;
 
-    /** How far its Dagster Pipes messages are relayed; null for a run that carries no Pipes context. */
     @Embedded
-    private PipesProgress pipes;
+    private PipesProgress pipes; // null for a run that carries no Pipes context
 
     /** What the Slurm job used, from accounting; null for local runs and when accounting did not say. */
     @Embedded
@@ -69,6 +68,9 @@ public class Run extends AbstractAggregateRoot<Run> {
 
     @Embedded
     private RunTimes times;
+
+    @Embedded
+    private RunEndpoints endpoints;
 
     /** Null until first stored, which is how Spring Data tells a new run from a known one without a SELECT. */
     @Version
@@ -118,11 +120,7 @@ public class Run extends AbstractAggregateRoot<Run> {
         moveTo(RunState.QUEUED, "submitted to cluster '" + cluster + "' as Slurm job " + jobId, now);
     }
 
-    /**
-     * Records what Slurm says about the job and follows it to the run state it maps to, when that is a legal move.
-     *
-     * @param next the run state the Slurm state maps to; null when it maps to none
-     */
+    /** Records what Slurm says of the job and follows it to {@code next} (null: none), when that is a legal move. */
     void observeSlurm(RunState next, String rawState, String rawReason, String description, Instant now) {
         this.slurmJob = getSlurmJob().seen(rawState, rawReason);
         if (next != null && next != state && !next.isTerminal() && state.canMoveTo(next)) {
@@ -140,10 +138,7 @@ public class Run extends AbstractAggregateRoot<Run> {
         this.process = new LocalProcess(pid, processStartedAt);
     }
 
-    /**
-     * Ends the run; an ended run keeps its first outcome. An exception reported over Dagster Pipes with {@code closed}
-     * fails a run that would have completed, and a Pipes session opened but never closed is noted.
-     */
+    /** Ends the run, keeping a first outcome; a Pipes exception fails it, an unclosed Pipes session is noted. */
     void finish(RunState outcome, Integer exitCode, String reason, Instant now) {
         if (!outcome.isTerminal()) {
             throw new IllegalArgumentException(outcome + " is not an outcome");
@@ -162,12 +157,7 @@ public class Run extends AbstractAggregateRoot<Run> {
         }
     }
 
-    /**
-     * Stores the messages-file lines between two offsets as events, and what they say of the Pipes session.
-     *
-     * @return false, storing nothing, when the run's relayed offset is not {@code from}: the lines were stored already
-     *     (a relay whose commit was reported as failed) or the run carries no Pipes context
-     */
+    /** Stores Pipes lines between two offsets as events; false, storing nothing, when the offset is not {@code from}. */
     boolean relayPipes(long from, long to, List<RelayedPipesLine> lines, Instant now) {
         List<PipesLinesRelayed.Event> events =
                 pipes == null ? null : pipes.relay(from, to, lines, () -> ++eventCount, now);
@@ -178,17 +168,15 @@ public class Run extends AbstractAggregateRoot<Run> {
         return true;
     }
 
-    /**
-     * Cancels a run that has nothing executing yet, or asks the executor of one that has to stop it.
-     *
-     * @param by the principal who asked, for the run's history
-     * @return whether the run is now cancelled (as opposed to waiting for its executor)
-     */
+    /** Cancels a run that executes nothing yet (true), or asks its executor to stop it; {@code by} asked. */
     boolean requestCancel(String by, Instant now) {
         if (state.isTerminal()) {
             throw new RunNotCancellableException(id, state);
         }
-        if (!hasStartedExecuting()) {
+        boolean executing = state == RunState.RUNNING
+                || getProcess().pid() != null
+                || getSlurmJob().jobId() != null;
+        if (!executing) {
             moveTo(RunState.CANCELLED, "cancelled by " + by + " before it started", now);
             return true;
         }
@@ -204,10 +192,13 @@ public class Run extends AbstractAggregateRoot<Run> {
         registerEvent(new RunNoted(id, ++eventCount, message, now));
     }
 
-    private boolean hasStartedExecuting() {
-        return state == RunState.RUNNING
-                || getProcess().pid() != null
-                || getSlurmJob().jobId() != null;
+    /** Records an address the run published, with an event; a name already at that address changes nothing. */
+    void publish(String name, String url, Instant now) {
+        RunEndpoints next = getEndpoints().with(name, url);
+        if (next != null) {
+            endpoints = next;
+            registerEvent(new RunEndpointPublished(id, ++eventCount, name, url, now));
+        }
     }
 
     private void moveTo(RunState next, String reason, Instant now) {
@@ -296,5 +287,10 @@ public class Run extends AbstractAggregateRoot<Run> {
     /** When the run reached each stage of its life. */
     public RunTimes getTimes() {
         return times;
+    }
+
+    /** The addresses its launcher published (a framework's UI or dashboard). */
+    public RunEndpoints getEndpoints() {
+        return endpoints == null ? RunEndpoints.NONE : endpoints;
     }
 }

@@ -61,6 +61,11 @@ public class RunChanges {
     }
 
     @TransactionalEventListener(fallbackExecution = true)
+    void on(RunEndpointPublished published) {
+        changed(published.runId());
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
     void on(PipesLinesRelayed relayed) {
         changed(relayed.runId());
     }

@@ -52,6 +52,17 @@ class RunEventRecorder {
     }
 
     @EventListener
+    void on(RunEndpointPublished published) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("name", published.name());
+        data.put("url", published.url());
+        insert(
+                published.runId(),
+                List.of(new Row(
+                        published.seq(), RunEventType.ENDPOINT, published.at(), json.writeValueAsString(data), null)));
+    }
+
+    @EventListener
     void on(PipesLinesRelayed relayed) {
         insert(
                 relayed.runId(),

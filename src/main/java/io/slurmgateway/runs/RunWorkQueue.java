@@ -89,11 +89,8 @@ public class RunWorkQueue {
     }
 
     /**
-     * Records the Slurm job of a run being submitted. Recording the same job again is harmless (a retry after a
-     * record that committed but reported a failure).
-     *
-     * @return the job the run follows now: {@code jobId}, or the other job it already has; empty when the run has
-     *     ended meanwhile (it was cancelled while being staged)
+     * Records the Slurm job of a run being submitted (again is harmless) and returns the job the run follows now:
+     * {@code jobId}, or the other job it already has; empty when the run ended meanwhile (cancelled while staged).
      */
     public Optional<String> recordSubmitted(UUID id, String cluster, String jobId) {
         return update(id, run -> {
@@ -187,11 +184,7 @@ public class RunWorkQueue {
                 .count();
     }
 
-    /**
-     * Records that a staged run waits for its turn.
-     *
-     * @return false when the run moved on meanwhile (it was cancelled), so there is nothing to queue
-     */
+    /** Records that a staged run waits for its turn; false when it moved on meanwhile (it was cancelled). */
     public boolean markQueued(UUID id, String reason) {
         return update(id, run -> {
             if (run.getState() != RunState.STAGING) {
@@ -236,6 +229,14 @@ public class RunWorkQueue {
     public void note(UUID id, String message) {
         update(id, run -> {
             run.note(message, clock.instant());
+            return null;
+        });
+    }
+
+    /** Records an address a run's launcher published; the same name at the same address again changes nothing. */
+    public void publishEndpoint(UUID id, String name, String url) {
+        update(id, run -> {
+            run.publish(name, url, clock.instant());
             return null;
         });
     }

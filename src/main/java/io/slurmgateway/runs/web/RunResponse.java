@@ -37,7 +37,12 @@ record RunResponse(
         Instant finishedAt,
         RunSpec.Resources resources,
         Accounting accounting,
-        CurrentUsage liveUsage) {
+        CurrentUsage liveUsage,
+        @Schema(
+                        description = "Addresses the run's launcher published while it ran, by name (sparkMasterUi,"
+                                + " sparkUi, daskDashboard, rayDashboard); each also came as an ENDPOINT event",
+                        example = "{\"sparkUi\": \"http://c1:24568\"}")
+                java.util.Map<String, String> endpoints) {
 
     /**
      * What a running job uses now, sampled with sstat every {@code live-usage-interval} of its cluster (when set);
@@ -103,7 +108,8 @@ record RunResponse(
                 run.getTimes().finishedAt(),
                 resources,
                 accounting(run),
-                liveUsage(run));
+                liveUsage(run),
+                run.getEndpoints().asMap());
     }
 
     private static CurrentUsage liveUsage(Run run) {
