@@ -38,6 +38,11 @@ public class LogStore {
         queue.note(runId, message);
     }
 
+    /** Records an address the run's launcher published (read by an {@link EndpointsCursor}). */
+    public void publishEndpoint(UUID runId, String name, String url) {
+        queue.publishEndpoint(runId, name, url);
+    }
+
     public void drained(UUID runId) {
         logs.drained(runId);
     }

@@ -1,5 +1,6 @@
 package io.slurmgateway.execution.cluster;
 
+import io.slurmgateway.execution.EndpointsCursor;
 import io.slurmgateway.execution.LogCursor;
 import io.slurmgateway.execution.PipesCursor;
 import io.slurmgateway.runs.ClaimedRun;
@@ -14,6 +15,7 @@ import java.util.UUID;
 final class ActiveJob {
 
     private volatile boolean signalsToNote;
+    private EndpointsCursor endpoints; // read by the output thread only
 
     private final UUID runId;
     private final String jobId;
@@ -55,6 +57,7 @@ final class ActiveJob {
     static ActiveJob of(ClaimedRun run, String jobId, String directory, RunState runState) {
         ActiveJob job = new ActiveJob(run.id(), jobId, directory, runState, run.relaysPipes());
         job.signalsToNote = run.spec().resources().signalBeforeTimeout() != null;
+        job.endpoints = EndpointsCursor.forLauncher(run.launcher());
         return job;
     }
 
@@ -65,6 +68,11 @@ final class ActiveJob {
 
     void signalsNoted() {
         signalsToNote = false;
+    }
+
+    /** Where the addresses the job publishes are read; empty for a launcher that publishes none. */
+    Optional<EndpointsCursor> endpoints() {
+        return Optional.ofNullable(endpoints);
     }
 
     ActiveJob(UUID runId, String jobId, String directory, RunState runState, boolean relaysPipes) {

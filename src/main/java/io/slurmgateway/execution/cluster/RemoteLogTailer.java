@@ -1,5 +1,6 @@
 package io.slurmgateway.execution.cluster;
 
+import io.slurmgateway.execution.EndpointsCursor;
 import io.slurmgateway.execution.ExecutionProperties;
 import io.slurmgateway.execution.LogCursor;
 import io.slurmgateway.execution.LogStore;
@@ -112,6 +113,20 @@ class RemoteLogTailer {
                     }
                 }
             }
+            job.endpoints()
+                    .filter(cursor -> !job.isOutputFinal() && cursor.wantsMore())
+                    .ifPresent(cursor -> {
+                        reads.add(new LogRead(
+                                job.directory() + "/" + EndpointsCursor.FILE,
+                                cursor.offset(),
+                                EndpointsCursor.READ_SIZE));
+                        targets.add(result -> {
+                            cursor.take(result.bytes(), (name, url) -> store.publishEndpoint(job.runId(), name, url));
+                            return true;
+                        });
+                        readers.add(job.runId());
+                        ofMessages.add(false);
+                    });
             if (endedBefore && job.hasSignalsToNote()) { // written before the job ended, so read once after
                 reads.add(new LogRead(job.directory() + "/" + JobScript.SIGNALS_FILE, 0, SIGNALS_READ));
                 targets.add(result -> {

@@ -1,5 +1,6 @@
 package io.slurmgateway.execution.local;
 
+import io.slurmgateway.execution.EndpointsCursor;
 import io.slurmgateway.execution.ExecutionProperties;
 import io.slurmgateway.execution.LogCursor;
 import io.slurmgateway.execution.LogStore;
@@ -61,6 +62,15 @@ class LocalLogCopier {
         boolean caughtUp = true;
         for (LogStream stream : LogStream.values()) {
             caughtUp &= copy(run, stream);
+        }
+        Optional<EndpointsCursor> endpoints = run.endpoints().filter(EndpointsCursor::wantsMore);
+        if (endpoints.isPresent()) {
+            String file = run.directory().resolve(EndpointsCursor.FILE).toString();
+            endpoints
+                    .get()
+                    .take(
+                            host.readFrom(file, endpoints.get().offset(), EndpointsCursor.READ_SIZE),
+                            (name, url) -> store.publishEndpoint(run.id(), name, url));
         }
         Optional<PipesCursor> messages = run.pipesCursor();
         if (messages.isPresent()) {

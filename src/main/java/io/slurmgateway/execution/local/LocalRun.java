@@ -1,5 +1,6 @@
 package io.slurmgateway.execution.local;
 
+import io.slurmgateway.execution.EndpointsCursor;
 import io.slurmgateway.execution.LogCursor;
 import io.slurmgateway.execution.PipesCursor;
 import io.slurmgateway.launch.PreTimeoutSignal;
@@ -36,6 +37,7 @@ final class LocalRun {
     private Instant stopStartedAt;
     private long maxRssBytes = -1;
     private PreTimeoutSignal preTimeoutSignal; // null: none asked for, or sent already
+    private EndpointsCursor endpoints; // null: the launcher publishes none
 
     LocalRun(
             UUID id,
@@ -83,6 +85,15 @@ final class LocalRun {
     /** How far the run's Dagster Pipes messages are relayed; empty for a run that carries no Pipes context. */
     Optional<PipesCursor> pipesCursor() {
         return Optional.ofNullable(pipesCursor);
+    }
+
+    /** Reads the addresses a run of {@code launcher} publishes, when it publishes any. */
+    void readEndpointsOf(String launcher) {
+        endpoints = EndpointsCursor.forLauncher(launcher);
+    }
+
+    Optional<EndpointsCursor> endpoints() {
+        return Optional.ofNullable(endpoints);
     }
 
     /** Whether the run's leading process still runs; an adopted run whose process was already gone never does. */

@@ -111,6 +111,7 @@ class LocalRunExecutor {
                 run.relaysPipes(),
                 cage);
         signalOf(run).ifPresent(local::signalBeforeDeadline);
+        local.readEndpointsOf(run.launcher());
         log.info("run {} started as process {}", run.id(), process.pid());
         try {
             Instant processStartedAt =
@@ -221,6 +222,7 @@ class LocalRunExecutor {
         signalOf(run)
                 .filter(signal -> clock.instant().isBefore(deadline.minusSeconds(signal.seconds())))
                 .ifPresent(local::signalBeforeDeadline);
+        local.readEndpointsOf(run.launcher());
         logCopier.resume(local);
         if (alive.isPresent()) {
             queue.note(run.id(), "adopted by the restarted gateway; process " + run.pid() + " still runs");
