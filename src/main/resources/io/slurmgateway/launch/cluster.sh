@@ -16,6 +16,7 @@
 #      the run's directory and frees the ports.
 # Addresses the run publishes (dashboards, UIs) are appended to endpoints.log as "NAME URL" lines.
 set -u
+STARTED=${EPOCHREALTIME/./} # microseconds, without starting a process
 SIGNALS=(USR1 USR2 TERM INT HUP QUIT ALRM URG XCPU)
 NODE=${SLURMD_NODENAME:-$(hostname)}
 GRACE=${SLURM_GATEWAY_STOP_GRACE:-10}
@@ -105,16 +106,20 @@ publish() { # publish NAME URL: an address the run shows
   say "$1: $2"
 }
 
-# wait_until WHAT SECONDS PID CHECK...: runs CHECK until it succeeds; fails when PID ended, the job is asked to
-# stop, or SECONDS pass
+# wait_until WHAT SECONDS PID LOG CHECK...: runs CHECK until it succeeds; fails when PID ended (showing the end of
+# LOG, where the process wrote why), the job is asked to stop, or SECONDS pass
 wait_until() {
-  local what=$1 seconds=$2 pid=$3 deadline
-  shift 3
+  local what=$1 seconds=$2 pid=$3 log=$4 deadline
+  shift 4
   deadline=$(( SECONDS + seconds ))
   until "$@"; do
     [ -z "$stopping" ] || fail "asked to stop (SIG$stopping) while waiting for $what"
-    alive "$pid" || fail "$what: the process ended before it was ready (see framework/ in the run's directory)"
-    (( SECONDS < deadline )) || fail "$what: not ready after $seconds s"
+    if ! alive "$pid"; then
+      say "$what: the process ended before it was ready; the end of $log:"
+      tail -n 20 "$log" >&2
+      exit 1
+    fi
+    (( SECONDS < deadline )) || fail "$what: not ready after $seconds s (see framework/ in the run's directory)"
     sleep 0.2
   done
 }
@@ -221,7 +226,8 @@ run_job() {
   fw_head > framework/head.log 2>&1 &
   head_pid=$!
   set +m # the head keeps its own group, out of reach of signals meant for the payload; no job notices
-  wait_until "the $SLURM_GATEWAY_FRAMEWORK head" "$SLURM_GATEWAY_HEAD_TIMEOUT" "$head_pid" fw_head_ready
+  wait_until "the $SLURM_GATEWAY_FRAMEWORK head" "$SLURM_GATEWAY_HEAD_TIMEOUT" "$head_pid" framework/head.log \
+    fw_head_ready
   export SLURM_GATEWAY_HEAD_ADDRESS=$address SLURM_GATEWAY_HEAD_PORTS="${head_ports[*]}"
   fw_published
 
@@ -239,8 +245,10 @@ run_job() {
     set +m
   fi
   wait_until "$nodes node(s) joining the $SLURM_GATEWAY_FRAMEWORK cluster" "$SLURM_GATEWAY_REGISTRATION_TIMEOUT" \
-    "${workers_pid:-$head_pid}" joined_all
-  say "all $nodes node(s) joined; the payload starts"
+    "${workers_pid:-$head_pid}" framework/workers.log joined_all
+  local now=${EPOCHREALTIME/./} took
+  printf -v took '%d.%06d' $(( (now - STARTED) / 1000000 )) $(( (now - STARTED) % 1000000 ))
+  say "all $nodes node(s) joined; bring-up: $took s; the payload starts"
 
   payload_running=1
   ( fw_payload "$@" )
