@@ -23,7 +23,7 @@ export SLURM_GATEWAY_PYTHON_ACTIVATE='/opt/venv/bin/activate'
 export SLURM_GATEWAY_REGISTRATION_TIMEOUT='300'
 export SLURM_GATEWAY_RUN_ID='3f2504e0-4f89-41d3-9a0c-0305e82c3301'
 # The staged files, as the gateway wrote them; Slurm keeps its own copy of this script.
-printf '%s  %s\n' '9b9bdb3be710fc67b4fb256a54f197fd3e9fb2be110c94d527ab953a240eeb7a' './job.sh' 'a6260fe3c9dd9ca315508006358adcb8ff5b023831ebf281122774bc1ec4103e' './framework.sh' 'dbe3361d67195d4a208f6edb00299bbf1f9dc72d3aba36f9a49bf7441041b0c1' './claim-ports.sh' 'caf026f25d7140209f98072605307a438914b9ce6f3c14b23d15d9667241de52' './payload' | sha256sum --check --status --strict - || {
+printf '%s  %s\n' '11c0e31aafa8b8bfdbc2dbe3cfdcce0acf989ccf97b19e958c3011c7e016c91e' './job.sh' '87cf59d0adf3e56c25354cb4e48f855870b965589b32a4161e26a5795d5b2448' './framework.sh' 'dbe3361d67195d4a208f6edb00299bbf1f9dc72d3aba36f9a49bf7441041b0c1' './claim-ports.sh' 'caf026f25d7140209f98072605307a438914b9ce6f3c14b23d15d9667241de52' './payload' | sha256sum --check --status --strict - || {
   echo 'slurm-gateway: a staged file of run 3f2504e0-4f89-41d3-9a0c-0305e82c3301 changed after it was staged; nothing of the run was executed' >&2
   exit 97
 }

@@ -26,7 +26,7 @@ export SLURM_GATEWAY_RAY_WORKER_ARGS='--disable-usage-stats'
 export SLURM_GATEWAY_REGISTRATION_TIMEOUT='300'
 export SLURM_GATEWAY_RUN_ID='3f2504e0-4f89-41d3-9a0c-0305e82c3301'
 # The staged files, as the gateway wrote them; Slurm keeps its own copy of this script.
-printf '%s  %s\n' '9b9bdb3be710fc67b4fb256a54f197fd3e9fb2be110c94d527ab953a240eeb7a' './job.sh' 'e6e613e4b68b69c20276921d911689c0430f53712d563620a687d4abc83b9dfc' './framework.sh' 'dbe3361d67195d4a208f6edb00299bbf1f9dc72d3aba36f9a49bf7441041b0c1' './claim-ports.sh' '79019d22bdaf4b25436ff2e647bbf5c2e5f1fe8b351587939f533935e09c1aed' './pre-start.sh' | sha256sum --check --status --strict - || {
+printf '%s  %s\n' '11c0e31aafa8b8bfdbc2dbe3cfdcce0acf989ccf97b19e958c3011c7e016c91e' './job.sh' 'e6e613e4b68b69c20276921d911689c0430f53712d563620a687d4abc83b9dfc' './framework.sh' 'dbe3361d67195d4a208f6edb00299bbf1f9dc72d3aba36f9a49bf7441041b0c1' './claim-ports.sh' '79019d22bdaf4b25436ff2e647bbf5c2e5f1fe8b351587939f533935e09c1aed' './pre-start.sh' | sha256sum --check --status --strict - || {
   echo 'slurm-gateway: a staged file of run 3f2504e0-4f89-41d3-9a0c-0305e82c3301 changed after it was staged; nothing of the run was executed' >&2
   exit 97
 }

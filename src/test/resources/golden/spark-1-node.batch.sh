@@ -24,7 +24,7 @@ export SLURM_GATEWAY_SPARK_MAIN_CLASS='org.example.Pi'
 export SPARK_HOME='/opt/spark'
 export SPARK_SCALA_VERSION='2.12'
 # The staged files, as the gateway wrote them; Slurm keeps its own copy of this script.
-printf '%s  %s\n' '9b9bdb3be710fc67b4fb256a54f197fd3e9fb2be110c94d527ab953a240eeb7a' './job.sh' 'ce24f5c7a57a6785c52353bdf3f3223ec5876ce04869fd74122238e4d06cf907' './framework.sh' 'dbe3361d67195d4a208f6edb00299bbf1f9dc72d3aba36f9a49bf7441041b0c1' './claim-ports.sh' | sha256sum --check --status --strict - || {
+printf '%s  %s\n' '11c0e31aafa8b8bfdbc2dbe3cfdcce0acf989ccf97b19e958c3011c7e016c91e' './job.sh' '56295704d63680abf93898ef9b7208e6caf7b8c9860dbdd36d272fea4aa582ea' './framework.sh' 'dbe3361d67195d4a208f6edb00299bbf1f9dc72d3aba36f9a49bf7441041b0c1' './claim-ports.sh' | sha256sum --check --status --strict - || {
   echo 'slurm-gateway: a staged file of run 3f2504e0-4f89-41d3-9a0c-0305e82c3301 changed after it was staged; nothing of the run was executed' >&2
   exit 97
 }

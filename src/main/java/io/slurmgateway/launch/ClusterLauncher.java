@@ -11,8 +11,10 @@ import java.util.UUID;
  * share one job script, {@code cluster.sh} (head on the first node, a worker per node through srun, readiness and
  * registration waits, the payload, cleanup on every exit); each framework adds {@code framework.sh}, the few shell
  * functions that differ, and the environment variables those read. Options reach the job only as that environment.
+ *
+ * @param <O> the launcher's options as {@link #read} makes them of {@code launcherOptions}, read once per call
  */
-abstract class ClusterLauncher implements Launcher {
+abstract class ClusterLauncher<O> implements Launcher {
 
     static final String PREFIX = "SLURM_GATEWAY_";
     static final String SKELETON = resource("cluster.sh");
@@ -21,11 +23,11 @@ abstract class ClusterLauncher implements Launcher {
     /** {@code framework.sh}: this framework's functions for the skeleton. */
     abstract String frameworkScript();
 
-    /** The variables {@code framework.sh} reads, from valid options and the cluster's defaults. */
-    abstract Map<String, String> frameworkEnvironment(RunSpec spec, LaunchDefaults defaults);
+    /** The options, read strictly: each problem is added to {@code found}, and a bad value reads as absent. */
+    abstract O read(Map<String, Object> options, List<SpecViolation> found);
 
-    /** Problems with the options alone, which the caller has checked are of this launcher. */
-    abstract List<SpecViolation> readOptions(Map<String, Object> options);
+    /** The variables {@code framework.sh} reads, from valid options and the cluster's defaults. */
+    abstract Map<String, String> frameworkEnvironment(O options, LaunchDefaults defaults);
 
     /** Problems with the payload for this framework; none by default. */
     List<SpecViolation> checkPayload(RunSpec.Payload payload) {
@@ -33,13 +35,14 @@ abstract class ClusterLauncher implements Launcher {
     }
 
     /** More files for the run's directory; none by default. */
-    List<JobScript.StagedFile> moreFiles(RunSpec spec) {
+    List<JobScript.StagedFile> moreFiles(O options) {
         return List.of();
     }
 
     @Override
     public final List<SpecViolation> validateOptions(RunSpec spec) {
-        List<SpecViolation> found = new ArrayList<>(readOptions(spec.launcherOptions()));
+        List<SpecViolation> found = new ArrayList<>();
+        read(spec.launcherOptions(), found);
         if (spec.payload() != null) {
             found.addAll(checkPayload(spec.payload()));
         }
@@ -53,21 +56,25 @@ abstract class ClusterLauncher implements Launcher {
 
     @Override
     public final JobScript jobScript(UUID runId, RunSpec spec, LaunchDefaults defaults) {
+        O options = read(spec.launcherOptions(), new ArrayList<>()); // validated when the run was created
         Map<String, String> environment = new TreeMap<>(spec.env());
-        environment.putAll(frameworkEnvironment(spec, defaults));
+        environment.putAll(frameworkEnvironment(options, defaults));
         environment.put(PREFIX + "FRAMEWORK", name());
-        environment.put(PREFIX + "RUN_ID", runId.toString());
+        environment.put(BashLauncher.RUN_ID_VARIABLE, runId.toString());
         environment.put(PREFIX + "MODE", "slurm".equals(spec.mode()) ? "slurm" : "local");
         environment.put(
-                PREFIX + "PAYLOAD",
-                spec.payload().script() != null ? "./payload" : spec.payload().path());
+                BashLauncher.PAYLOAD_VARIABLE,
+                spec.payload().script() != null
+                        ? "./" + BashLauncher.INLINE_PAYLOAD_NAME
+                        : spec.payload().path());
         List<JobScript.StagedFile> files = new ArrayList<>();
         files.add(new JobScript.StagedFile("framework.sh", frameworkScript(), false));
         files.add(new JobScript.StagedFile("claim-ports.sh", CLAIM_PORTS, false));
         if (spec.payload().script() != null) {
-            files.add(new JobScript.StagedFile("payload", spec.payload().script(), true));
+            files.add(new JobScript.StagedFile(
+                    BashLauncher.INLINE_PAYLOAD_NAME, spec.payload().script(), true));
         }
-        files.addAll(moreFiles(spec));
+        files.addAll(moreFiles(options));
         return new JobScript(SKELETON, spec.args(), environment, files);
     }
 

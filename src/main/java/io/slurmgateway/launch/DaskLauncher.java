@@ -1,6 +1,5 @@
 package io.slurmgateway.launch;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,7 +10,7 @@ import org.springframework.stereotype.Component;
  * program, run on the first node with {@code DASK_SCHEDULER_ADDRESS} set. The dashboard is published on the run.
  */
 @Component
-class DaskLauncher extends ClusterLauncher {
+class DaskLauncher extends ClusterLauncher<DaskOptions.Read> {
 
     private static final String SCRIPT = resource("dask.sh");
 
@@ -26,15 +25,12 @@ class DaskLauncher extends ClusterLauncher {
     }
 
     @Override
-    List<SpecViolation> readOptions(Map<String, Object> options) {
-        List<SpecViolation> found = new ArrayList<>();
-        DaskOptions.read(options, found);
-        return found;
+    DaskOptions.Read read(Map<String, Object> options, List<SpecViolation> found) {
+        return DaskOptions.read(options, found);
     }
 
     @Override
-    Map<String, String> frameworkEnvironment(RunSpec spec, LaunchDefaults defaults) {
-        DaskOptions.Read read = DaskOptions.read(spec.launcherOptions(), new ArrayList<>());
+    Map<String, String> frameworkEnvironment(DaskOptions.Read read, LaunchDefaults defaults) {
         DaskOptions options = read.options();
         Map<String, String> environment =
                 new TreeMap<>(common(options.headTimeout(), options.registrationTimeout(), options.networkInterface()));

@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
  * a Python program, run on the first node with {@code RAY_ADDRESS} set. The dashboard is published on the run.
  */
 @Component
-class RayLauncher extends ClusterLauncher {
+class RayLauncher extends ClusterLauncher<RayOptions.Read> {
 
     private static final String SCRIPT = resource("ray.sh");
 
@@ -28,16 +28,13 @@ class RayLauncher extends ClusterLauncher {
     }
 
     @Override
-    List<SpecViolation> readOptions(Map<String, Object> options) {
-        List<SpecViolation> found = new ArrayList<>();
-        RayOptions.read(options, found);
-        return found;
+    RayOptions.Read read(Map<String, Object> options, List<SpecViolation> found) {
+        return RayOptions.read(options, found);
     }
 
     @Override
-    List<JobScript.StagedFile> moreFiles(RunSpec spec) {
-        RayOptions options =
-                RayOptions.read(spec.launcherOptions(), new ArrayList<>()).options();
+    List<JobScript.StagedFile> moreFiles(RayOptions.Read read) {
+        RayOptions options = read.options();
         if (options.preStart().isEmpty()) {
             return List.of();
         }
@@ -47,8 +44,7 @@ class RayLauncher extends ClusterLauncher {
     }
 
     @Override
-    Map<String, String> frameworkEnvironment(RunSpec spec, LaunchDefaults defaults) {
-        RayOptions.Read read = RayOptions.read(spec.launcherOptions(), new ArrayList<>());
+    Map<String, String> frameworkEnvironment(RayOptions.Read read, LaunchDefaults defaults) {
         RayOptions options = read.options();
         Map<String, String> environment =
                 new TreeMap<>(common(options.headTimeout(), options.registrationTimeout(), options.networkInterface()));

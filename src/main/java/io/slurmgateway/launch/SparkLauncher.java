@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
  * JAR, submitted to it in client mode from the first node. The Spark UI of the application is published on the run.
  */
 @Component
-class SparkLauncher extends ClusterLauncher {
+class SparkLauncher extends ClusterLauncher<SparkOptions> {
 
     private static final String SCRIPT = resource("spark.sh");
 
@@ -26,10 +26,8 @@ class SparkLauncher extends ClusterLauncher {
     }
 
     @Override
-    List<SpecViolation> readOptions(Map<String, Object> options) {
-        List<SpecViolation> found = new ArrayList<>();
-        SparkOptions.read(options, found);
-        return found;
+    SparkOptions read(Map<String, Object> options, List<SpecViolation> found) {
+        return SparkOptions.read(options, found);
     }
 
     @Override
@@ -41,8 +39,7 @@ class SparkLauncher extends ClusterLauncher {
     }
 
     @Override
-    Map<String, String> frameworkEnvironment(RunSpec spec, LaunchDefaults defaults) {
-        SparkOptions options = SparkOptions.read(spec.launcherOptions(), new ArrayList<>());
+    Map<String, String> frameworkEnvironment(SparkOptions options, LaunchDefaults defaults) {
         LaunchDefaults.Spark spark = defaults.spark();
         Map<String, String> environment =
                 new TreeMap<>(common(options.headTimeout(), options.registrationTimeout(), options.networkInterface()));

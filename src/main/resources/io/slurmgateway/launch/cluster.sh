@@ -101,6 +101,11 @@ gather_scratch() { # gather_scratch NAME: copies the logs of $scratch to framewo
   rm -rf -- "$scratch"
 }
 
+# http_get HOST PORT PATH: the response to a plain HTTP/1.0 GET, within 5 seconds (for readiness and worker counts)
+http_get() {
+  timeout 5 /bin/bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "GET %s HTTP/1.0\r\n\r\n" "$2" >&3 && cat <&3' "$@"
+}
+
 publish() { # publish NAME URL: an address the run shows
   printf '%s %s\n' "$1" "$2" >> endpoints.log
   say "$1: $2"

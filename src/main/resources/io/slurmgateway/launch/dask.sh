@@ -7,10 +7,6 @@ fw_check() { # a Python without Dask shows as the scheduler ending at once, with
   command -v "$SLURM_GATEWAY_PYTHON" > /dev/null || { say "no $SLURM_GATEWAY_PYTHON on this node"; return 1; }
 }
 
-http_get() { # http_get HOST PORT PATH: the response, within 5 seconds
-  timeout 5 /bin/bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "GET %s HTTP/1.0\r\n\r\n" "$2" >&3 && cat <&3' "$@"
-}
-
 fw_head() {
   local extra
   list extra SLURM_GATEWAY_DASK_SCHEDULER_ARGS

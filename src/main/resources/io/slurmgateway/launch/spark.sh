@@ -16,10 +16,6 @@ spark_java() { # runs a Spark class in this process: the configured java, its op
   exec "$SLURM_GATEWAY_JAVA" "${options[@]}" -cp "$SPARK_HOME/conf/:$SPARK_HOME/jars/*" "$@"
 }
 
-http_get() { # http_get HOST PORT PATH: the response, within 5 seconds
-  timeout 5 /bin/bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "GET %s HTTP/1.0\r\n\r\n" "$2" >&3 && cat <&3' "$@"
-}
-
 node_cores() { echo "${SLURM_CPUS_ON_NODE:-$(nproc)}"; }
 
 node_memory_mb() { # what Slurm gave this job on the node, else the node's memory less 1 GB for everything else

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.slurmgateway.support.GatewayTestBase;
+import io.slurmgateway.support.RunProcesses;
 import io.slurmgateway.support.SlurmRigAvailable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -72,20 +72,20 @@ class SlurmRigLaunchersTest extends GatewayTestBase {
         assertThat(client.get("/api/v1/runs/" + id + "/events").body())
                 .contains("\"name\":\"sparkUi\"")
                 .contains("\"name\":\"sparkMasterUi\"");
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     @Test
     void aSparkRunCancelledWhileItComputesLeavesNoJvm() {
         String id = client.createRun(spark("200000", "\"timeLimit\": \"10\""));
         await().atMost(JOB_TIMEOUT).until(() -> client.run(id).get("endpoints").has("sparkUi"));
-        await().atMost(JOB_TIMEOUT).until(() -> !processesOf(id).isEmpty());
+        await().atMost(JOB_TIMEOUT).until(() -> !RunProcesses.of(id).isEmpty());
 
         assertThat(client.post("/api/v1/runs/" + id + "/cancel", "", Map.of()).statusCode())
                 .isEqualTo(202);
 
         client.awaitState(id, "CANCELLED", JOB_TIMEOUT);
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     @Test
@@ -94,7 +94,7 @@ class SlurmRigLaunchersTest extends GatewayTestBase {
 
         client.awaitState(id, "TIMED_OUT", TIME_LIMIT_TIMEOUT);
 
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     @Test
@@ -108,7 +108,7 @@ class SlurmRigLaunchersTest extends GatewayTestBase {
         assertThat(run.get("endpoints").get("daskDashboard").asString()).matches("http://vm:[0-9]+/status");
         assertThat(read(id, "framework/worker-c1.log")).contains("Registered to:");
         assertThat(read(id, "framework/worker-c2.log")).contains("Registered to:");
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     @Test
@@ -119,7 +119,7 @@ class SlurmRigLaunchersTest extends GatewayTestBase {
 
         assertThat(run.get("exitCode").asInt()).isEqualTo(4);
         assertThat(client.log(id, "stdout")).isEqualTo("giving up\n");
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     @Test
@@ -132,7 +132,7 @@ class SlurmRigLaunchersTest extends GatewayTestBase {
                 .isEqualTo(202);
 
         client.awaitState(id, "CANCELLED", JOB_TIMEOUT);
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     @Test
@@ -152,7 +152,7 @@ class SlurmRigLaunchersTest extends GatewayTestBase {
         await().atMost(JOB_TIMEOUT).untilAsserted(() -> assertThat(
                         client.get("/api/v1/runs/" + id + "/events").body())
                 .containsPattern("SIGUSR1 passed on to the payload's process group at 20[0-9-]+T"));
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     @Test
@@ -176,8 +176,8 @@ class SlurmRigLaunchersTest extends GatewayTestBase {
                         Stream.concat(portsIn(read(id, "stderr.log")), portsIn(read(id, "framework/workers.log"))))
                 .toList();
         assertThat(ports).hasSize(2 * (2 + 2 * 2)).doesNotHaveDuplicates();
-        assertNothingLeftOf(first);
-        assertNothingLeftOf(second);
+        RunProcesses.assertNoneLeft(first);
+        RunProcesses.assertNoneLeft(second);
     }
 
     /**
@@ -227,7 +227,7 @@ class SlurmRigLaunchersTest extends GatewayTestBase {
         assertThat(client.log(id, "stdout")).isEqualTo("vm:" + gcs + " yes\n");
         assertThat(run.get("endpoints").get("rayDashboard").asString())
                 .isEqualTo("http://vm:" + option(head, "dashboard-port"));
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     private static List<String> argv(JsonNode call) {
@@ -272,30 +272,6 @@ class SlurmRigLaunchersTest extends GatewayTestBase {
             return Files.readString(RUNS.resolve(id).resolve(file), StandardCharsets.UTF_8);
         } catch (IOException unreadable) {
             throw new AssertionError("cannot read " + file + " of run " + id, unreadable);
-        }
-    }
-
-    /** No process on this machine (both nodes) still carries the run's id in its environment. */
-    private static void assertNothingLeftOf(String id) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(processesOf(id))
-                .as("processes of run %s at %s", id, Instant.now())
-                .isEmpty());
-    }
-
-    private static List<Long> processesOf(String id) throws IOException {
-        String marker = "SLURM_GATEWAY_RUN_ID=" + id;
-        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            return entries.filter(entry -> entry.getFileName().toString().matches("[0-9]+"))
-                    .filter(entry -> {
-                        try {
-                            return new String(Files.readAllBytes(entry.resolve("environ")), StandardCharsets.ISO_8859_1)
-                                    .contains(marker);
-                        } catch (IOException | SecurityException gone) {
-                            return false;
-                        }
-                    })
-                    .map(entry -> Long.parseLong(entry.getFileName().toString()))
-                    .toList();
         }
     }
 }

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.slurmgateway.support.GatewayTestBase;
+import io.slurmgateway.support.RunProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -59,7 +58,7 @@ class LocalClusterLauncherTest extends GatewayTestBase {
                 .contains("\"name\":\"rayDashboard\"");
         assertThat(Files.readString(calls)).contains("\"status\"");
         assertThat(runDirectory(id).resolve("framework/head.log")).exists();
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     @Test
@@ -69,7 +68,7 @@ class LocalClusterLauncherTest extends GatewayTestBase {
         JsonNode run = client.awaitState(id, "FAILED", Duration.ofSeconds(60));
 
         assertThat(run.get("exitCode").asInt()).isEqualTo(3);
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     @Test
@@ -87,7 +86,7 @@ class LocalClusterLauncherTest extends GatewayTestBase {
 
         assertThat(run.get("exitCode").asInt()).isZero();
         assertThat(client.log(id, "stdout")).isEqualTo("payload got USR1\n");
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     @Test
@@ -102,7 +101,7 @@ class LocalClusterLauncherTest extends GatewayTestBase {
                 .isEqualTo(202);
         client.awaitState(id, "CANCELLED", Duration.ofSeconds(60));
 
-        assertNothingLeftOf(id);
+        RunProcesses.assertNoneLeft(id);
     }
 
     private static String request(Path calls, String python) {
@@ -119,30 +118,5 @@ class LocalClusterLauncherTest extends GatewayTestBase {
 
     private static Path runDirectory(String id) {
         return home.resolve("runs").resolve(id);
-    }
-
-    /** No process anywhere still carries the run's id in its environment, as every process of a run does. */
-    static void assertNothingLeftOf(String id) {
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(processesOf(id)).isEmpty());
-    }
-
-    static List<Long> processesOf(String id) throws IOException {
-        byte[] marker = ("SLURM_GATEWAY_RUN_ID=" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            return entries.filter(entry -> entry.getFileName().toString().matches("[0-9]+"))
-                    .filter(entry -> {
-                        try {
-                            String environ = new String(
-                                    Files.readAllBytes(entry.resolve("environ")),
-                                    java.nio.charset.StandardCharsets.ISO_8859_1);
-                            return environ.contains(new String(marker, java.nio.charset.StandardCharsets.ISO_8859_1));
-                        } catch (IOException | SecurityException gone) {
-                            return false;
-                        }
-                    })
-                    .map(entry -> Long.parseLong(entry.getFileName().toString()))
-                    .toList();
-        }
     }
 }
