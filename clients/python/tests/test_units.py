@@ -1,0 +1,117 @@
+"""The client's pieces that need no gateway: SSE parsing, retries, problem documents, and where Dagster is imported."""
+
+import ast
+import email.message
+import email.utils
+import io
+import time
+import unittest
+
+import support
+
+from slurm_gateway import GatewayProblem, RetryPolicy, sse
+from slurm_gateway.client import _incomplete_utf8_tail, _retry_after
+
+
+def parse(text):
+    return list(sse.parse(io.BytesIO(text.encode()).readline))
+
+
+class SseTest(unittest.TestCase):
+
+    def test_events_ids_and_comments(self):
+        items = parse(":keep-alive\n\nid:3\ndata:{\"a\":1}\n\nid: 4\nevent: x\ndata: one\ndata: two\n\n")
+        self.assertIsInstance(items[0], sse.Comment)
+        self.assertEqual(sse.ServerSentEvent("3", "message", '{"a":1}'), items[1])
+        self.assertEqual(sse.ServerSentEvent("4", "x", "one\ntwo"), items[2])
+
+    def test_an_event_cut_off_by_the_end_of_the_stream_is_dropped(self):
+        self.assertEqual([sse.ServerSentEvent("1", "message", "a")], parse("id:1\ndata:a\n\nid:2\ndata:b\n"))
+        self.assertEqual([], parse("id:2\ndata:b"))
+
+    def test_crlf_and_an_id_that_carries_over(self):
+        self.assertEqual([sse.ServerSentEvent("7", "message", "a"), sse.ServerSentEvent("7", "message", "b")],
+                         parse("id:7\r\ndata:a\r\n\r\ndata:b\r\n\r\n"))
+
+
+class RetryTest(unittest.TestCase):
+
+    def headers(self, value):
+        message = email.message.Message()
+        message["Retry-After"] = value
+        return message
+
+    def test_retry_after_in_seconds_or_as_a_date(self):
+        self.assertEqual(5.0, _retry_after(self.headers("5")))
+        later = email.utils.formatdate(time.time() + 30, usegmt=True)
+        self.assertAlmostEqual(30, _retry_after(self.headers(later)), delta=2)
+        self.assertIsNone(_retry_after(self.headers("soon")))
+        self.assertIsNone(_retry_after(email.message.Message()))
+
+    def test_backoff_is_jittered_capped_and_never_below_retry_after(self):
+        policy = RetryPolicy(base=0.5, cap=4.0)
+        self.assertEqual([0.5, 1.0, 2.0, 4.0, 4.0], [policy.delay(n, None, lambda: 1.0) for n in range(1, 6)])
+        self.assertEqual(0.0, policy.delay(3, None, lambda: 0.0))
+        self.assertEqual(7.0, policy.delay(1, 7.0, lambda: 0.0))
+        self.assertEqual(7.5, policy.delay(9, 7.0, lambda: 1.0), "jitter on top of Retry-After stays small")
+        self.assertEqual(300.5, policy.delay(1, 10_000.0, lambda: 1.0), "a huge Retry-After is capped")
+
+    def test_a_utf8_character_cut_at_the_end(self):
+        euro = "€".encode()
+        self.assertEqual(0, _incomplete_utf8_tail(b"ab" + euro))
+        self.assertEqual(2, _incomplete_utf8_tail(b"ab" + euro[:2]))
+        self.assertEqual(1, _incomplete_utf8_tail(b"ab" + euro[:1]))
+        self.assertEqual(0, _incomplete_utf8_tail(b""))
+
+
+class ProblemTest(unittest.TestCase):
+
+    def test_a_problem_document_with_fields_and_extensions(self):
+        problem = GatewayProblem.from_response(400, "Bad Request", {
+            "type": "urn:slurm-gateway:problem:invalid-request", "title": "Invalid request", "status": 400,
+            "detail": "2 problems", "errors": [{"field": "asset", "message": "bad"}, {"field": "env.1X", "message": "x"}],
+            "instance": "/api/v1/runs"})
+        self.assertEqual(("invalid-request", ["asset", "env.1X"]), (problem.name, problem.fields))
+        self.assertEqual({"instance": "/api/v1/runs"}, problem.extensions)
+        self.assertIn("env.1X: x", str(problem))
+
+    def test_an_error_without_a_problem_document(self):
+        problem = GatewayProblem.from_response(502, "Bad Gateway", "<html>proxy</html>", retry_after=3.0)
+        self.assertEqual((502, "about:blank", "Bad Gateway", 3.0),
+                         (problem.status, problem.type, problem.title, problem.retry_after))
+
+
+class PackageTest(unittest.TestCase):
+
+    def test_only_the_glue_module_imports_dagster(self):
+        package = support.CLIENT / "slurm_gateway"
+        importers = []
+        for path in sorted(package.glob("*.py")):
+            tree = ast.parse(path.read_text(), str(path))
+            for node in ast.walk(tree):
+                names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else (
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+                if any(name == "dagster" or name.startswith("dagster.") or name.startswith("dagster_")
+                       for name in names):
+                    importers.append(path.name)
+        self.assertEqual({"dagster.py"}, set(importers))
+
+    def test_the_client_uses_the_standard_library_only(self):
+        import sys
+        allowed = set(sys.stdlib_module_names) | {"slurm_gateway"}
+        for path in sorted((support.CLIENT / "slurm_gateway").glob("*.py")):
+            if path.name == "dagster.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    modules = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                    modules = [node.module]
+                else:
+                    continue
+                for module in modules:
+                    self.assertIn(module.split(".")[0], allowed, "%s imports %s" % (path.name, module))
+
+
+if __name__ == "__main__":
+    unittest.main()
