@@ -97,6 +97,8 @@ class SlurmGatewayResource(dg.ConfigurableResource):
         Raises ``DagsterPipesExecutionError`` when the run does not end ``COMPLETED`` or its ``closed`` message
         carries an exception.
         """
+        if isinstance(context, dg.AssetCheckExecutionContext):  # Pipes sessions take the op's context
+            context = context.op_execution_context
         defaults: Dict[str, Any] = self.resources.model_dump() if self.resources is not None else {}
         request = build_request(
             mode=self.mode,

@@ -96,6 +96,14 @@ class PackageTest(unittest.TestCase):
                     importers.append(path.name)
         self.assertEqual({"dagster.py"}, set(importers))
 
+    def test_the_glue_and_the_examples_compile(self):
+        # Dagster is not installed here, so these are checked for syntax only; test_glue runs their logic
+        sources = [support.CLIENT / "slurm_gateway" / "dagster.py"]
+        sources += sorted((support.REPO / "examples" / "dagster").rglob("*.py"))
+        self.assertGreaterEqual(len(sources), 6)
+        for path in sources:
+            compile(path.read_text(), str(path), "exec")
+
     def test_the_client_uses_the_standard_library_only(self):
         import sys
         allowed = set(sys.stdlib_module_names) | {"slurm_gateway"}
