@@ -300,6 +300,7 @@ class GatewayClient:
 
     def _stream(self, path_and_query: str, last_event_id: str, read_timeout: float) -> Iterator[sse.ServerSentEvent]:
         connection = self._connection(read_timeout)
+        response = None
         try:
             connection.request("GET", self._prefix + path_and_query,
                                headers=self._headers({"Accept": "text/event-stream",
@@ -316,6 +317,8 @@ class GatewayClient:
                 raise _Refused(response.status, _retry_after(response.headers))
             raise _problem(_Response(response.status, response.reason, response.headers, body))
         finally:
+            if response is not None:
+                response.close()  # the response holds the socket open after the connection lets go of it
             connection.close()
 
     # --- one call -----------------------------------------------------------------------------------------------
