@@ -7,6 +7,7 @@ import http.client
 import json
 import random
 import ssl
+import threading
 import time
 import urllib.parse
 import uuid
@@ -80,8 +81,19 @@ class _Refused(Exception):
         self.retry_after = retry_after
 
 
-_RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 _CONNECTION_ERRORS = (OSError, http.client.HTTPException)
+# a heartbeat comment on a stream: nothing to hand out, but proof that the connection works
+_ALIVE = object()
+
+
+def _retryable(status: int) -> bool:
+    """429, 503 and the other 5xx but 501 (which says the gateway cannot do it at all)."""
+    return status == 429 or (status >= 500 and status != 501)
+
+
+def _fatal(error: BaseException) -> bool:
+    """Connection errors that no retry mends: a certificate the client does not trust."""
+    return isinstance(error, ssl.SSLCertVerificationError)
 
 
 class GatewayClient:
@@ -109,6 +121,8 @@ class GatewayClient:
         url = urllib.parse.urlsplit(base_url)
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ValueError("base_url must be an http or https URL, such as http://127.0.0.1:8080")
+        if url.username is not None or url.password is not None:
+            raise ValueError("base_url must not carry credentials; give the token as token=")
         self._scheme = url.scheme
         self._host = url.hostname
         self._port = url.port
@@ -188,13 +202,15 @@ class GatewayClient:
 
     # --- following ----------------------------------------------------------------------------------------------
 
-    def follow_events(self, run_id: str, after: int = 0, timeout: Optional[float] = None) -> Iterator[Dict[str, Any]]:
+    def follow_events(self, run_id: str, after: int = 0, timeout: Optional[float] = None,
+                      stop: Optional[threading.Event] = None) -> Iterator[Dict[str, Any]]:
         """Every event with ``seq > after``, in order and each once, until the run has ended and all are sent.
 
         Follows over SSE; a cut connection is resumed with ``Last-Event-ID`` after a jittered backoff. When the
         gateway will not open a stream (too many streams, an error, a proxy that does not pass SSE), the events are
         paged with ``GET …/events?after=`` instead, and the stream is tried again after ``Retry-After`` or
-        ``poll_interval``. Raises :class:`TimeoutError` when ``timeout`` seconds pass first.
+        ``poll_interval``. Raises :class:`TimeoutError` when ``timeout`` seconds pass first; ends early, within one
+        of the gateway's heartbeats, once ``stop`` is set.
         """
         path = "/api/v1/runs/%s/events" % _segment(run_id)
         position = [after]
@@ -205,8 +221,11 @@ class GatewayClient:
             position[0] = event["seq"]
             return True
 
-        def stream(read_timeout: float) -> Iterator[Dict[str, Any]]:
+        def stream(read_timeout: float) -> Iterator[Any]:
             for item in self._stream(path + "?after=%d" % position[0], str(position[0]), read_timeout):
+                if item is _ALIVE:
+                    yield item
+                    continue
                 event = json.loads(item.data)
                 if fresh(event):
                     yield event
@@ -220,16 +239,19 @@ class GatewayClient:
                 if not events:
                     return
 
-        yield from self._follow(run_id, stream, page, timeout)
+        yield from self._follow(run_id, stream, page, timeout, stop)
 
-    def follow_log(self, run_id: str, stream: str, offset: int = 0,
-                   timeout: Optional[float] = None) -> Iterator[LogChunk]:
+    def follow_log(self, run_id: str, stream: str, offset: int = 0, timeout: Optional[float] = None,
+                   stop: Optional[threading.Event] = None) -> Iterator[LogChunk]:
         """A run's ``stdout`` or ``stderr`` from ``offset`` as text chunks, until the run has ended and all is sent."""
         path = "/api/v1/runs/%s/logs/%s" % (_segment(run_id), _segment(stream))
         position = [offset]
 
-        def follow(read_timeout: float) -> Iterator[LogChunk]:
+        def follow(read_timeout: float) -> Iterator[Any]:
             for item in self._stream(path + "?offset=%d" % position[0], str(position[0]), read_timeout):
+                if item is _ALIVE:
+                    yield item
+                    continue
                 chunk = json.loads(item.data)
                 if chunk["offset"] == position[0] and chunk["nextOffset"] > position[0]:
                     position[0] = chunk["nextOffset"]
@@ -249,29 +271,35 @@ class GatewayClient:
                 position[0] = start + len(text)
                 yield LogChunk(start, position[0], text.decode("utf-8", errors="replace"))
 
-        yield from self._follow(run_id, follow, page, timeout)
+        yield from self._follow(run_id, follow, page, timeout, stop)
 
-    def _follow(self, run_id: str, stream: Callable, page: Callable, timeout: Optional[float]) -> Iterator[Any]:
+    def _follow(self, run_id: str, stream: Callable, page: Callable, timeout: Optional[float],
+                stop: Optional[threading.Event]) -> Iterator[Any]:
         deadline = None if timeout is None else time.monotonic() + timeout
         failures = 0
-        while True:
+        what = "following run %s" % run_id
+        while not (stop is not None and stop.is_set()):
             read_timeout = self.stream_read_timeout
             if deadline is not None:
                 read_timeout = max(0.05, min(read_timeout, deadline - time.monotonic()))
             try:
-                progressed = False
+                alive = False
                 for item in stream(read_timeout):
-                    failures, progressed = 0, True
-                    yield item
+                    # an event or a heartbeat: the connection works, whatever happened before
+                    failures, alive = 0, True
+                    if stop is not None and stop.is_set():
+                        return
+                    if item is not _ALIVE:
+                        yield item
                     _check_deadline(deadline, run_id)
                 # the gateway ends a stream when the run has ended and everything is sent, and also after its
-                # stream-timeout; a cut connection can look the same. Reading whether it has ended first, then the
-                # rest, leaves nothing out
+                # stream-timeout (a quiet stream has had heartbeats by then); a cut connection can look the same.
+                # Reading whether it has ended first, then the rest, leaves nothing out
                 if self._finished(run_id):
                     yield from page()
                     return
-                if not progressed:  # a stream that ends at once, again and again, must not make the client spin
-                    raise ConnectionResetError("the event stream ended without an event")
+                if not alive:  # a stream that ends at once, again and again, must not make the client spin
+                    raise ConnectionResetError("the stream ended before its first event or heartbeat")
             except _Refused as refused:
                 finished = self._finished(run_id)
                 for item in page():
@@ -279,17 +307,22 @@ class GatewayClient:
                     yield item
                 if finished:
                     return
-                wait = refused.retry_after if refused.retry_after is not None else self.poll_interval
-                self._retrying("following run %s" % run_id, refused.status, refused.retry_after, wait)
+                wait = (self.retry.delay(1, refused.retry_after, self._rand) if refused.retry_after is not None
+                        else self.poll_interval)
+                self._retrying(what, refused.status, refused.retry_after, wait)
                 _check_deadline(deadline, run_id, wait)
                 self._sleep(wait)
             except _CONNECTION_ERRORS as error:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise TimeoutError("%s did not end in time" % what) from error
+                if _fatal(error):
+                    raise
                 failures += 1
                 if failures >= self.retry.attempts:
-                    raise GatewayUnavailable("following run %s failed %d times in a row: %s"
-                                             % (run_id, failures, error), error) from error
+                    raise GatewayUnavailable("%s failed %d times in a row: %s" % (what, failures, error),
+                                             error) from error
                 wait = self.retry.delay(failures, None, self._rand)
-                self._retrying("following run %s" % run_id, None, None, wait)
+                self._retrying(what, None, None, wait)
                 _check_deadline(deadline, run_id, wait)
                 self._sleep(wait)
             _check_deadline(deadline, run_id)
@@ -298,7 +331,8 @@ class GatewayClient:
         """Whether the run has ended with all its output and events stored (the gateway's X-Log-Complete)."""
         return self.read_log(run_id, "stdout", _END_OF_LOG).complete
 
-    def _stream(self, path_and_query: str, last_event_id: str, read_timeout: float) -> Iterator[sse.ServerSentEvent]:
+    def _stream(self, path_and_query: str, last_event_id: str, read_timeout: float) -> Iterator[Any]:
+        """The events of one SSE response, and :data:`_ALIVE` for each heartbeat comment."""
         connection = self._connection(read_timeout)
         response = None
         try:
@@ -309,11 +343,10 @@ class GatewayClient:
             content_type = response.headers.get("Content-Type", "")
             if response.status == 200 and content_type.startswith("text/event-stream"):
                 for item in sse.parse(response.readline):
-                    if isinstance(item, sse.ServerSentEvent):
-                        yield item
+                    yield item if isinstance(item, sse.ServerSentEvent) else _ALIVE
                 return
             body = response.read()
-            if response.status == 200 or response.status in _RETRYABLE_STATUS or response.status == 406:
+            if response.status == 200 or _retryable(response.status) or response.status == 406:
                 raise _Refused(response.status, _retry_after(response.headers))
             raise _problem(_Response(response.status, response.reason, response.headers, body))
         finally:
@@ -332,11 +365,13 @@ class GatewayClient:
                 response = self._once(method, path, body, headers, accept)
                 if response.status < 400:
                     return response
-                if response.status not in _RETRYABLE_STATUS:
+                if not _retryable(response.status):
                     raise _problem(response)
                 last: BaseException = _problem(response)
                 retry_after = _retry_after(response.headers)
             except _CONNECTION_ERRORS as error:
+                if _fatal(error):
+                    raise
                 last = error
             failures += 1
             if failures >= self.retry.attempts:

@@ -4,6 +4,7 @@ import http.client
 import json
 import os
 import tempfile
+import time
 import unittest
 import uuid
 
@@ -175,15 +176,22 @@ class LimitsTest(unittest.TestCase):
             retries.append((status, retry_after, wait))
             open(flag, "w").close()  # let the holders end, so that a retry can be accepted
 
-        client = self.gateway.client("carol", on_retry=on_retry)
+        slept = []
+
+        def sleep(seconds):
+            slept.append(seconds)
+            time.sleep(seconds)
+
+        client = self.gateway.client("carol", on_retry=on_retry, sleep=sleep)
         run = client.submit(pipes_run("tests/after-limit", "full"))
 
         self.assertEqual("ACCEPTED", run["state"])
         self.assertTrue(retries, "the third active run was refused at first")
-        for status, retry_after, wait in retries:
+        self.assertEqual(len(retries), len(slept))
+        for (status, retry_after, wait), seconds in zip(retries, slept):
             self.assertEqual(429, status)
             self.assertIsNotNone(retry_after)
-            self.assertGreaterEqual(wait, retry_after, "waited at least Retry-After")
+            self.assertGreaterEqual(seconds, retry_after, "slept at least Retry-After")
         for holder in holders:
             self.assertEqual("COMPLETED", carol.wait(holder["id"])["state"])
         carol.wait(run["id"])

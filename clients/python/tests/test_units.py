@@ -3,13 +3,16 @@
 import ast
 import email.message
 import email.utils
+import http.server
 import io
+import json
+import threading
 import time
 import unittest
 
 import support
 
-from slurm_gateway import GatewayProblem, RetryPolicy, sse
+from slurm_gateway import GatewayClient, GatewayProblem, GatewayUnavailable, RetryPolicy, sse
 from slurm_gateway.client import _incomplete_utf8_tail, _retry_after
 
 
@@ -79,6 +82,93 @@ class ProblemTest(unittest.TestCase):
         problem = GatewayProblem.from_response(502, "Bad Gateway", "<html>proxy</html>", retry_after=3.0)
         self.assertEqual((502, "about:blank", "Bad Gateway", 3.0),
                          (problem.status, problem.type, problem.title, problem.retry_after))
+
+
+class ScriptedGateway(http.server.ThreadingHTTPServer):
+    """A stand-in for the gateway's follow endpoints (unit logic only; test_client_gateway uses the real one): each
+    event stream sends ``heartbeats`` keep-alive comments and closes; the run counts as finished once ``streams``
+    streams have been served."""
+
+    def __init__(self, heartbeats, streams, pause=0.0):
+        self.heartbeats, self.streams, self.pause = heartbeats, streams, pause
+        self.served = 0
+        super().__init__(("127.0.0.1", 0), _ScriptedHandler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+class _ScriptedHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        server = self.server
+        if "text/event-stream" in self.headers.get("Accept", ""):
+            server.served += 1
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            try:
+                for _ in range(server.heartbeats):
+                    self.wfile.write(b":keep-alive\n\n")
+                    self.wfile.flush()
+                    time.sleep(server.pause)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped following, as the test meant it to
+            return
+        body = b"[]" if "/events" in self.path else b""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json" if "/events" in self.path else "text/plain")
+        self.send_header("X-Next-Offset", "0")
+        self.send_header("X-Log-Complete", "true" if server.served >= server.streams else "false")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class FollowTest(unittest.TestCase):
+
+    def follow(self, server, **options):
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        slept = []
+        client = GatewayClient("http://127.0.0.1:%d" % server.server_address[1], retry=RetryPolicy(attempts=3),
+                               sleep=slept.append, **options)
+        return client, slept
+
+    def test_quiet_streams_that_the_gateway_ends_are_reopened_without_counting_as_failures(self):
+        # a run quiet for longer than attempts × stream-timeout: each stream had heartbeats, so none is a failure
+        server = ScriptedGateway(heartbeats=2, streams=6)
+        client, slept = self.follow(server)
+        self.assertEqual([], list(client.follow_events("r1")))
+        self.assertEqual(6, server.served)
+        self.assertEqual([], slept, "reopened at once")
+
+    def test_streams_that_end_before_a_heartbeat_are_failures(self):
+        server = ScriptedGateway(heartbeats=0, streams=100)
+        client, slept = self.follow(server)
+        with self.assertRaises(GatewayUnavailable):
+            list(client.follow_events("r1"))
+        self.assertEqual(3, server.served)
+        self.assertEqual(2, len(slept), "a backoff between the attempts")
+
+    def test_a_timeout_while_following_is_a_timeout(self):
+        server = ScriptedGateway(heartbeats=1000, streams=100, pause=0.02)
+        client, slept = self.follow(server)
+        with self.assertRaises(TimeoutError):
+            list(client.follow_events("r1", timeout=0.2))
+
+    def test_a_stop_ends_following_at_the_next_heartbeat(self):
+        server = ScriptedGateway(heartbeats=1000, streams=100, pause=0.02)
+        client, slept = self.follow(server)
+        stop = threading.Event()
+        stop.set()
+        self.assertEqual([], list(client.follow_log("r1", "stdout", stop=stop)))
+
+    def test_credentials_in_the_url_are_refused(self):
+        with self.assertRaisesRegex(ValueError, "credentials"):
+            GatewayClient("https://user:secret@gateway.example.org")
 
 
 class PackageTest(unittest.TestCase):
