@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import hashlib
 import json
 import re
@@ -40,28 +41,55 @@ _ASSET_CHARS = re.compile(r"[^A-Za-z0-9_./-]")
 
 @dataclass(frozen=True)
 class StepIdentity:
-    """Which attempt of which step of which Dagster run: what decides between submitting and reattaching."""
+    """Which call of which attempt of which step of which Dagster run: what decides between submitting and
+    reattaching. ``call`` counts the resource's runs within one attempt (0 for the first), so a step that runs two
+    payloads gets two gateway runs."""
 
     dagster_run_id: str
     step_key: str
     partition_key: Optional[str]
     retry_number: int
+    call: int = 0
 
     @staticmethod
-    def of(context: Any) -> "StepIdentity":
+    def of(context: Any, calls: "CallCounter") -> "StepIdentity":
         step_key = context.get_step_execution_context().step.key
         partition = context.partition_key if context.has_partition_key else None
-        return StepIdentity(context.run.run_id, step_key, partition, int(context.retry_number or 0))
+        attempt = StepIdentity(context.run.run_id, step_key, partition, int(context.retry_number or 0))
+        return dataclasses.replace(attempt, call=calls.next(attempt))
 
     def idempotency_key(self) -> str:
-        """The same for the same attempt of the same step and partition of the same Dagster run, and only then."""
-        text = json.dumps([self.dagster_run_id, self.step_key, self.partition_key, self.retry_number])
+        """The same for the same call of the same attempt of the same step and partition of the same Dagster run."""
+        text = json.dumps([self.dagster_run_id, self.step_key, self.partition_key, self.retry_number, self.call])
         return "dagster-" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def tag_key(self) -> str:
-        """The run tag holding this step's gateway run id (for every attempt, so a retry finds it)."""
-        text = json.dumps([self.step_key, self.partition_key])
+        """The run tag holding this call's gateway run id: the same for every attempt, so a retry finds it, and
+        naming the Dagster run, so a re-execution that copies its parent's tags does not take the parent's run."""
+        text = json.dumps([self.dagster_run_id, self.step_key, self.partition_key, self.call])
         return TAG_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+class CallCounter:
+    """Counts the resource's runs per step attempt in this process. A restarted process counts again from 0, in the
+    same order, so each call finds its own run."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Dict[StepIdentity, int] = {}
+
+    def next(self, attempt: StepIdentity) -> int:
+        with self._lock:
+            count = self._counts.get(attempt, 0)
+            self._counts[attempt] = count + 1
+            return count
+
+
+#: The process's counter, which every StepRunner uses unless given its own.
+CALLS = CallCounter()
+
+#: A tag value written before a submission: the key it uses, so that a retry can find a run whose tag never came.
+PENDING = "pending "
 
 
 def reattaches_to(run: Optional[Mapping[str, Any]]) -> bool:
@@ -75,12 +103,12 @@ def reattaches_to(run: Optional[Mapping[str, Any]]) -> bool:
 
 
 def cancels_on_interrupt(dagster_run_status: Any) -> bool:
-    """Whether an interrupted step cancels its gateway run: only when the Dagster run is being cancelled.
+    """Whether an interrupted step cancels its gateway run: only when the Dagster run is being (or was) cancelled.
 
     Any other interruption (the Dagster process stopped or restarted) leaves the job running, for the retried step to
     reattach to.
     """
-    return getattr(dagster_run_status, "value", dagster_run_status) == "CANCELING"
+    return getattr(dagster_run_status, "value", dagster_run_status) in ("CANCELING", "CANCELED")
 
 
 def asset_name(context_data: Mapping[str, Any], step_key: str) -> str:
@@ -224,7 +252,7 @@ class EventFollower:
     def __init__(self, client: GatewayClient):
         self._client = client
         self._attached = threading.Event()
-        self._abandoned = threading.Event()
+        self._abandoned = threading.Event()  # also ends the stream, within one of the gateway's heartbeats
         self._run_id: Optional[str] = None
         self._thread: Optional[threading.Thread] = None
         self.relay: Optional[PipesEventRelay] = None
@@ -265,7 +293,7 @@ class EventFollower:
         if self.abandoned or self._run_id is None:
             return
         try:
-            for event in self._client.follow_events(self._run_id, after=0):
+            for event in self._client.follow_events(self._run_id, after=0, stop=self._abandoned):
                 if self.abandoned:
                     return
                 self.relay.offer(event)
@@ -303,6 +331,7 @@ class LogForwarder:
         self._tail: collections.deque = collections.deque()
         self._tail_size = 0
         self.error: Optional[BaseException] = None
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._copy, name="slurm-gateway-" + stream, daemon=True)
 
     def start(self) -> "LogForwarder":
@@ -313,6 +342,14 @@ class LogForwarder:
         while self._thread.is_alive():
             self._thread.join(poll)
 
+    def stop(self) -> None:
+        """Stops copying (an interrupted step): nothing more is written, and the stream ends at the next heartbeat."""
+        self._stop.set()
+
+    @property
+    def stream(self) -> str:
+        return self._stream
+
     @property
     def tail(self) -> str:
         text = "".join(self._tail)
@@ -320,7 +357,9 @@ class LogForwarder:
 
     def _copy(self) -> None:
         try:
-            for chunk in self._client.follow_log(self._run_id, self._stream):
+            for chunk in self._client.follow_log(self._run_id, self._stream, stop=self._stop):
+                if self._stop.is_set():
+                    return
                 if self._sink is not None:
                     self._sink.write(chunk.text)
                     self._sink.flush()
@@ -356,17 +395,19 @@ def outcome(run: Mapping[str, Any], closed_exception: Optional[Mapping[str, Any]
     where = "gateway run %s" % run["id"]
     if run.get("slurmJobId"):
         where += " (Slurm job %s)" % run["slurmJobId"]
-    if run["state"] != "COMPLETED":
+    if run["state"] in TERMINAL_STATES and run["state"] != "COMPLETED":
         text = "%s ended %s" % (where, run["state"])
+    elif events_error is not None:
+        text = ("%s is %s, but its events could not all be read (%s); the job goes on, and a retry of this step"
+                " reattaches to it and reads them again" % (where, run["state"], events_error))
+    elif run["state"] != "COMPLETED":
+        text = "%s is %s after its events ended" % (where, run["state"])
     elif closed_exception is not None:
         text = "%s: the payload reported an exception over Dagster Pipes: %s: %s" % (
             where, closed_exception.get("name"), closed_exception.get("message"))
         stack = closed_exception.get("stack")
         if isinstance(stack, list) and stack:
             text += "\n" + "".join(str(line) for line in stack)
-    elif events_error is not None:
-        text = ("%s completed, but its events could not all be read (%s); a retry of this step reattaches and reads"
-                " them again" % (where, events_error))
     else:
         return None
     # Dagster's DagsterPipesExecutionError takes only a message: the message carries everything
@@ -391,41 +432,48 @@ class StepRunner:
     """One step's run through the gateway: submit or reattach, relay events and logs, and judge the outcome."""
 
     def __init__(self, client: GatewayClient, parts: DagsterParts, stdout: Optional[TextIO] = None,
-                 stderr: Optional[TextIO] = None, forward_logs: bool = True):
+                 stderr: Optional[TextIO] = None, forward_logs: bool = True, calls: CallCounter = CALLS):
         self.client = client
         self.parts = parts
         self.stdout = stdout
         self.stderr = stderr
         self.forward_logs = forward_logs
+        self.calls = calls
 
     def run(self, context: Any, request: Mapping[str, Any], extras: Optional[Mapping[str, Any]] = None) -> Any:
         """``request`` is the run request without ``asset`` and ``dagster``, which the step decides."""
-        step = StepIdentity.of(context)
+        step = StepIdentity.of(context, self.calls)
         follower = EventFollower(self.client)
         reader = self.parts.message_reader(follower)
+        logs: List[LogForwarder] = []
+        run_id: Optional[str] = None
         with self.parts.open_pipes_session(context=context, context_injector=self.parts.context_injector(),
                                            message_reader=reader, extras=dict(extras or {})) as session:
             try:
-                run = self._launch(context, step, request, session.context_data)
-            except BaseException:
-                follower.abandon()  # nothing to follow: the reader's session ends at once
-                raise
-            follower.attach(run["id"])
-            logs = [
-                LogForwarder(self.client, run["id"], "stdout",
-                             (self.stdout or sys.stdout) if self.forward_logs else None).start(),
-                LogForwarder(self.client, run["id"], "stderr",
-                             (self.stderr or sys.stderr) if self.forward_logs else None).start(),
-            ]
-            try:
+                run_id = self._launch(context, step, request, session.context_data)["id"]
+                follower.attach(run_id)
+                logs = [LogForwarder(self.client, run_id, stream, sink if self.forward_logs else None).start()
+                        for stream, sink in (("stdout", self.stdout or sys.stdout),
+                                             ("stderr", self.stderr or sys.stderr))]
                 follower.wait()
-                final = self.client.get(run["id"])
-                for forwarder in logs:
-                    forwarder.join()
+                if follower.error is None:  # the run has ended: its logs end too
+                    for forwarder in logs:
+                        forwarder.join()
+                else:  # the run may go on; the step fails now, and its retry reattaches
+                    for forwarder in logs:
+                        forwarder.stop()
+                final = self.client.get(run_id)
             except BaseException:
                 follower.abandon()
-                self._interrupted(context, step, run["id"])
+                for forwarder in logs:
+                    forwarder.stop()
+                self._interrupted(context, step, run_id)
                 raise
+        for forwarder in logs:
+            if forwarder.error is not None:
+                context.log.warning("the run's %s could not be copied to the step's (%s); read it with GET"
+                                    " /api/v1/runs/%s/logs/%s" % (forwarder.stream, forwarder.error, run_id,
+                                                                  forwarder.stream))
         failure = outcome(final, follower.relay.closed_exception, logs[1].tail, follower.error)
         if failure is not None:
             raise self.parts.execution_error(failure.message, failure.metadata)
@@ -436,32 +484,64 @@ class StepRunner:
 
     def _launch(self, context: Any, step: StepIdentity, request: Mapping[str, Any],
                 context_data: Mapping[str, Any]) -> Dict[str, Any]:
+        """Takes over the run the step's tag names when it still counts, else submits (tagging before and after)."""
         tag = step.tag_key()
         earlier = context.instance.get_run_by_id(step.dagster_run_id).tags.get(tag)
-        if earlier:
-            try:
-                run = self.client.get(earlier)
-            except GatewayProblem as problem:
-                if problem.status != 404:
-                    raise
-                run = None
-            if reattaches_to(run):
-                context.log.info("reattaching to gateway run %s (%s) instead of submitting again"
-                                 % (run["id"], run["state"]))
-                return run
         body = dict(request)
         body["asset"] = asset_name(context_data, step.step_key)
         body["dagster"] = {"runId": step.dagster_run_id, "stepKey": step.step_key,
                            "pipesContext": dict(context_data)}
-        run = self.client.submit(body, idempotency_key=step.idempotency_key())
+        if earlier and not earlier.startswith(PENDING):
+            run = self._find(earlier)
+            if reattaches_to(run):
+                return self._reattach(context, run)
+        elif earlier:
+            # an earlier attempt submitted with this key and died before it could tag the run: the same key finds
+            # the run (or, when the attempt's body differs, names it in the conflict)
+            try:
+                run = self.client.submit(body, idempotency_key=earlier[len(PENDING):])
+            except GatewayProblem as problem:
+                if problem.name != "idempotency-conflict":
+                    raise
+                run = self._find(problem.extensions.get("runId"))
+                if reattaches_to(run):
+                    context.instance.add_run_tags(step.dagster_run_id, {tag: run["id"]})
+                    return self._reattach(context, run)
+            else:
+                context.instance.add_run_tags(step.dagster_run_id, {tag: run["id"]})
+                context.log.info("gateway run %s runs this step (%s)" % (run["id"], run["state"]))
+                return run
+        key = step.idempotency_key()
+        context.instance.add_run_tags(step.dagster_run_id, {tag: PENDING + key})
+        run = self.client.submit(body, idempotency_key=key)
         context.instance.add_run_tags(step.dagster_run_id, {tag: run["id"]})
-        # a repeated key (the process died before it could tag) returns the run it started, not a new one
         context.log.info("gateway run %s runs this step (%s)" % (run["id"], run["state"]))
         return run
 
-    def _interrupted(self, context: Any, step: StepIdentity, run_id: str) -> None:
-        """An interrupted step: cancel the gateway run if the Dagster run is being cancelled, else leave it running."""
+    def _find(self, run_id: Optional[str]) -> Optional[Dict[str, Any]]:
+        if not run_id:
+            return None
         try:
+            return self.client.get(run_id)
+        except GatewayProblem as problem:
+            if problem.status != 404:
+                raise
+            return None
+
+    @staticmethod
+    def _reattach(context: Any, run: Dict[str, Any]) -> Dict[str, Any]:
+        context.log.info("reattaching to gateway run %s (%s) instead of submitting again" % (run["id"], run["state"]))
+        return run
+
+    def _interrupted(self, context: Any, step: StepIdentity, run_id: Optional[str]) -> None:
+        """A step that stopped before its run's end (interrupted, or the gateway lost): cancel the gateway run if the
+        Dagster run is being cancelled, else leave it running for the retry to reattach to."""
+        try:
+            if run_id is None:  # stopped while submitting: the tag names the run if the submission got that far
+                tagged = context.instance.get_run_by_id(step.dagster_run_id).tags.get(step.tag_key())
+                run_id = tagged if tagged and not tagged.startswith(PENDING) else None
+            if run_id is None:
+                return
             status = context.instance.get_run_by_id(step.dagster_run_id).status
             if cancels_on_interrupt(status):
                 try:
@@ -471,11 +551,10 @@ class StepRunner:
                     if problem.name != "run-already-ended":
                         raise
             else:
-                context.log.warning("step interrupted while the Dagster run is %s: gateway run %s keeps running, and"
-                                    " a retry of this step reattaches to it"
-                                    % (getattr(status, "value", status), run_id))
-        except Exception as error:  # never hide the interruption itself
-            context.log.warning("could not settle gateway run %s after the interruption: %s" % (run_id, error))
+                context.log.warning("step stopped while the Dagster run is %s: gateway run %s keeps running, and a"
+                                    " retry of this step reattaches to it" % (getattr(status, "value", status), run_id))
+        except Exception as error:  # never hide why the step stopped
+            context.log.warning("could not settle gateway run %s after the step stopped: %s" % (run_id, error))
 
 
 def build_request(*, mode: str, cluster: Optional[str], launcher: str, payload: Mapping[str, str],
@@ -500,7 +579,7 @@ def build_request(*, mode: str, cluster: Optional[str], launcher: str, payload: 
 
 
 __all__: Iterable[str] = [
-    "StepIdentity", "StepRunner", "DagsterParts", "PipesEventRelay", "EventFollower", "EventReader", "LogForwarder", "Failure",
+    "StepIdentity", "StepRunner", "CallCounter", "CALLS", "DagsterParts", "PipesEventRelay", "EventFollower", "EventReader", "LogForwarder", "Failure",
     "outcome", "reattaches_to", "cancels_on_interrupt", "asset_name", "slurm_resources", "payload_of",
     "build_request", "GatewayError",
 ]

@@ -21,6 +21,8 @@ from dagster_standins import (
 from support import PAYLOADS, shared_gateway
 
 from slurm_gateway.steps import (
+    PENDING,
+    CallCounter,
     DagsterParts,
     EventReader,
     PipesEventRelay,
@@ -126,6 +128,7 @@ class DecisionsTest(unittest.TestCase):
     def test_only_a_cancelling_dagster_run_cancels_the_gateway_run(self):
         self.assertTrue(cancels_on_interrupt(DagsterRunStatus.CANCELING))
         self.assertTrue(cancels_on_interrupt("CANCELING"))
+        self.assertTrue(cancels_on_interrupt("CANCELED"), "terminated by force")
         self.assertFalse(cancels_on_interrupt(DagsterRunStatus.STARTED))
         self.assertFalse(cancels_on_interrupt(None))
 
@@ -145,9 +148,13 @@ class DecisionsTest(unittest.TestCase):
                   StepIdentity("run-1", "my_asset", "2026-12-01", 1)]
         self.assertEqual(len(others), len({other.idempotency_key() for other in others} - {key}))
         self.assertRegex(key, r"^[\x21-\x7E]{1,255}$", "what the gateway takes as an Idempotency-Key")
-        # the tag is the same for every attempt, so a retry finds the run; partitions have their own
+        self.assertNotEqual(key, StepIdentity("run-1", "my_asset", "2026-12-01", 0, call=1).idempotency_key())
+        # the tag is the same for every attempt, so a retry finds the run; partitions, calls and Dagster runs (a
+        # re-execution copies its parent's tags) have their own
         self.assertEqual(step.tag_key(), StepIdentity("run-1", "my_asset", "2026-12-01", 3).tag_key())
-        self.assertNotEqual(step.tag_key(), StepIdentity("run-1", "my_asset", "2026-12-02", 0).tag_key())
+        for other in (StepIdentity("run-1", "my_asset", "2026-12-02", 0), StepIdentity("run-2", "my_asset", "2026-12-01", 0),
+                      StepIdentity("run-1", "my_asset", "2026-12-01", 0, call=1)):
+            self.assertNotEqual(step.tag_key(), other.tag_key())
         self.assertRegex(step.tag_key(), r"^slurm-gateway/run-[0-9a-f]{20}$")
 
     def test_slurm_options_in_either_naming(self):
@@ -197,7 +204,12 @@ class StepAgainstGatewayTest(unittest.TestCase):
         cls.writer = (PAYLOADS / "pipes_writer.py").read_text()
 
     def setUp(self):
-        self.client = self.gateway.client("alice")
+        # bob: the tests that interrupt a step leave streams closing for a heartbeat, and must not crowd the others
+        self.principal = "bob" if "interrupt" in self._testMethodName or "cancelled" in self._testMethodName \
+            or "restarted" in self._testMethodName else "alice"
+        self.retries = []
+        self.client = self.gateway.client(self.principal, on_retry=lambda *call: self.retries.append(call))
+        self.calls = CallCounter()  # one per process: a test that 'restarts' the process makes a new one
         self.instance = DagsterInstanceStandIn()
         self.opener = OpenPipesSessionStandIn()
         self.stdout, self.stderr = io.StringIO(), io.StringIO()
@@ -210,7 +222,7 @@ class StepAgainstGatewayTest(unittest.TestCase):
             execution_error=lambda message, metadata: PipesExecutionErrorStandIn(message),
             completed_invocation=PipesClientCompletedInvocationStandIn,
         )
-        return StepRunner(self.client, parts, stdout=self.stdout, stderr=self.stderr)
+        return StepRunner(self.client, parts, stdout=self.stdout, stderr=self.stderr, calls=self.calls)
 
     def context(self, run_id=None, retry_number=0, partition_key=None):
         return AssetExecutionContextStandIn(self.instance, run_id or "dagster-" + uuid.uuid4().hex, "orders",
@@ -223,6 +235,7 @@ class StepAgainstGatewayTest(unittest.TestCase):
 
     def tagged_run(self, context):
         [(tag, value)] = [(tag, value) for tag, value in context.run.tags.items() if tag.startswith("slurm-gateway/")]
+        self.assertFalse(value.startswith(PENDING))
         return value
 
     def test_a_step_hands_every_message_on_once_and_forwards_its_logs(self):
@@ -242,6 +255,7 @@ class StepAgainstGatewayTest(unittest.TestCase):
         self.assertEqual(run_id, invocation.metadata["gateway run"])
         run = self.client.get(run_id)
         self.assertEqual(("COMPLETED", "analytics/orders"), (run["state"], run["asset"]))
+        self.assertEqual([], self.retries, "followed over SSE, nothing refused or retried")
 
     def test_a_failing_run_raises_with_its_reason_exit_code_and_stderr(self):
         with self.assertRaises(PipesExecutionErrorStandIn) as raised:
@@ -274,6 +288,7 @@ class StepAgainstGatewayTest(unittest.TestCase):
         self.assertTrue(any("keeps running" in line for level, line in context.log.lines))
 
         # the retried step, in a new process: same Dagster run, same instance (its tags), a new retry number
+        self.calls = CallCounter()
         retried = AssetExecutionContextStandIn(self.instance, context.run.run_id, "orders", ["analytics/orders"],
                                                retry_number=1)
         self.opener.handler = PipesMessageHandlerStandIn(
@@ -282,7 +297,8 @@ class StepAgainstGatewayTest(unittest.TestCase):
 
         self.assertEqual(run_id, invocation.metadata["gateway run"])
         self.assertEqual(["opened", "closed"], invocation.session.message_handler.methods(), "replayed, once each")
-        self.assertEqual(1, len(self.instance.tag_writes), "no second submission")
+        self.assertEqual([{tag: run_id} for tag in context.run.tags], self.instance.tag_writes[1:],
+                         "tagged once after the one submission, never again")
         self.assertTrue(any("reattaching to gateway run " + run_id in line for level, line in retried.log.lines))
 
     def test_a_cancelled_dagster_run_cancels_the_gateway_run(self):
@@ -310,10 +326,33 @@ class StepAgainstGatewayTest(unittest.TestCase):
         context = self.context()
         self.runner().run(context, self.request("full"))
         first = self.tagged_run(context)
-        context.run.tags.clear()  # the process died between the submission and the tag
+        context.run.tags.clear()  # as if the tag had never been written
+        self.calls = CallCounter()  # a new process
         invocation = self.runner().run(context, self.request("full"))
         self.assertEqual(first, invocation.metadata["gateway run"])
         self.assertEqual(first, self.tagged_run(context))
+
+    def test_a_retry_whose_earlier_attempt_died_before_tagging_finds_its_run(self):
+        context = self.context()
+        self.runner().run(context, self.request("full"))
+        first = self.tagged_run(context)
+        [tag] = context.run.tags
+        # the first attempt died between its submission and the tag naming the run: the tag still says pending
+        context.run.tags[tag] = PENDING + StepIdentity(context.run.run_id, "orders", None, 0).idempotency_key()
+        self.calls = CallCounter()
+        retried = AssetExecutionContextStandIn(self.instance, context.run.run_id, "orders", ["analytics/orders"],
+                                               retry_number=1)
+        invocation = self.runner().run(retried, self.request("full"))
+        self.assertEqual(first, invocation.metadata["gateway run"], "the retry reattached instead of submitting")
+        self.assertEqual(first, self.tagged_run(retried))
+        self.assertIn("report_asset_materialization", invocation.session.message_handler.methods())
+
+    def test_two_runs_in_one_step_are_two_gateway_runs(self):
+        context = self.context()
+        first = self.runner().run(context, self.request("full"))
+        second = self.runner().run(context, self.request("full"))
+        self.assertNotEqual(first.metadata["gateway run"], second.metadata["gateway run"])
+        self.assertEqual(2, len(context.run.tags))
 
 
 if __name__ == "__main__":
