@@ -1,7 +1,8 @@
-"""Dagster definitions that run every asset through Slurm Gateway: locally while developing, on Slurm in production,
-with the same asset code. Load with `dagster dev -f examples/dagster/definitions.py` (see README.md here).
+"""Dagster definitions that run every asset through Slurm Gateway. Load with
+`dagster dev -f examples/dagster/definitions.py` (see README.md here).
 
-SLURM_GATEWAY_MODE=local (the default) runs the payloads on the gateway's host; SLURM_GATEWAY_MODE=slurm on the
+Two resources: `compute` runs where SLURM_GATEWAY_MODE says (local, the default, on the gateway's host while
+developing; slurm in production), so the assets using it run unchanged in both; `hpc` always runs on the Slurm
 cluster SLURM_GATEWAY_CLUSTER (or the gateway's only one).
 """
 
@@ -23,9 +24,9 @@ def orders(context: dg.AssetExecutionContext, compute: SlurmGatewayResource):
 
 
 @dg.asset(group_name="gateway_demo", deps=[orders])
-def order_model(context: dg.AssetExecutionContext, compute: SlurmGatewayResource):
+def order_model(context: dg.AssetExecutionContext, hpc: SlurmGatewayResource):
     """A Slurm job with resources of its own, over the resource's defaults; USR1 a minute before the time limit."""
-    return compute.run(
+    return hpc.run(
         context=context,
         payload_path=str(PAYLOADS / "train.py"),
         args=["--epochs", "3"],
@@ -48,17 +49,17 @@ def events(context: dg.AssetExecutionContext, compute: SlurmGatewayResource):
     return compute.run(context=context, payload_path=str(PAYLOADS / "events.py")).get_results()
 
 
+URL = os.environ.get("SLURM_GATEWAY_URL", "http://127.0.0.1:8080")
+# EnvVar keeps the token's value out of Dagster's UI and logs
+TOKEN = dg.EnvVar("SLURM_GATEWAY_TOKEN") if "SLURM_GATEWAY_TOKEN" in os.environ else None
+
 defs = dg.Definitions(
     assets=[orders, order_model, events],
     asset_checks=[orders_have_rows],
     resources={
-        "compute": SlurmGatewayResource(
-            url=os.environ.get("SLURM_GATEWAY_URL", "http://127.0.0.1:8080"),
-            # EnvVar keeps the token's value out of Dagster's UI and logs
-            token=dg.EnvVar("SLURM_GATEWAY_TOKEN") if "SLURM_GATEWAY_TOKEN" in os.environ else None,
-            mode=os.environ.get("SLURM_GATEWAY_MODE", "local"),
-            cluster=os.environ.get("SLURM_GATEWAY_CLUSTER"),
-            resources=GatewayResources(cpus_per_task=1, time_limit="00:30:00"),
-        )
+        "compute": SlurmGatewayResource(url=URL, token=TOKEN, mode=os.environ.get("SLURM_GATEWAY_MODE", "local"),
+                                        cluster=os.environ.get("SLURM_GATEWAY_CLUSTER")),
+        "hpc": SlurmGatewayResource(url=URL, token=TOKEN, mode="slurm", cluster=os.environ.get("SLURM_GATEWAY_CLUSTER"),
+                                    resources=GatewayResources(cpus_per_task=1, time_limit="00:30:00")),
     },
 )
