@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional
 
 from . import sse
-from .errors import GatewayError, GatewayProblem, GatewayUnavailable
+from .errors import GatewayProblem, GatewayUnavailable
 
 #: The states a run ends in; it changes no more after reaching one.
 TERMINAL_STATES = frozenset({"COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED", "SUBMIT_FAILED"})
@@ -223,12 +223,8 @@ class GatewayClient:
 
         def stream(read_timeout: float) -> Iterator[Any]:
             for item in self._stream(path + "?after=%d" % position[0], str(position[0]), read_timeout):
-                if item is _ALIVE:
+                if item is _ALIVE or fresh(item):
                     yield item
-                    continue
-                event = json.loads(item.data)
-                if fresh(event):
-                    yield event
 
         def page() -> Iterator[Dict[str, Any]]:
             while True:
@@ -251,11 +247,9 @@ class GatewayClient:
             for item in self._stream(path + "?offset=%d" % position[0], str(position[0]), read_timeout):
                 if item is _ALIVE:
                     yield item
-                    continue
-                chunk = json.loads(item.data)
-                if chunk["offset"] == position[0] and chunk["nextOffset"] > position[0]:
-                    position[0] = chunk["nextOffset"]
-                    yield LogChunk(chunk["offset"], chunk["nextOffset"], chunk["text"])
+                elif item["offset"] == position[0] and item["nextOffset"] > position[0]:
+                    position[0] = item["nextOffset"]
+                    yield LogChunk(item["offset"], item["nextOffset"], item["text"])
 
         def page() -> Iterator[LogChunk]:
             while True:
@@ -332,7 +326,7 @@ class GatewayClient:
         return self.read_log(run_id, "stdout", _END_OF_LOG).complete
 
     def _stream(self, path_and_query: str, last_event_id: str, read_timeout: float) -> Iterator[Any]:
-        """The events of one SSE response, and :data:`_ALIVE` for each heartbeat comment."""
+        """The data of each event of one SSE response, parsed, and :data:`_ALIVE` for each heartbeat comment."""
         connection = self._connection(read_timeout)
         response = None
         try:
@@ -343,7 +337,7 @@ class GatewayClient:
             content_type = response.headers.get("Content-Type", "")
             if response.status == 200 and content_type.startswith("text/event-stream"):
                 for item in sse.parse(response.readline):
-                    yield item if isinstance(item, sse.ServerSentEvent) else _ALIVE
+                    yield json.loads(item.data) if isinstance(item, sse.ServerSentEvent) else _ALIVE
                 return
             body = response.read()
             if response.status == 200 or _retryable(response.status) or response.status == 406:
@@ -455,4 +449,4 @@ def _incomplete_utf8_tail(data: bytes) -> int:
     return 0
 
 
-__all__ = ["GatewayClient", "RetryPolicy", "LogRead", "LogChunk", "TERMINAL_STATES", "GatewayError"]
+__all__ = ["GatewayClient", "RetryPolicy", "LogRead", "LogChunk", "TERMINAL_STATES"]

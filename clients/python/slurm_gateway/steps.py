@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TextIO
 
 from .client import TERMINAL_STATES, GatewayClient
-from .errors import GatewayError, GatewayProblem
+from .errors import GatewayProblem
 
 #: Run tags that name the gateway run of a step start with this; the rest is a digest of step key and partition.
 TAG_PREFIX = "slurm-gateway/run-"
@@ -193,10 +193,8 @@ class PipesEventRelay:
         self._last_seq = 0
         self._held: List[Dict[str, Any]] = []
         self._finished = False
-        self.delivered = 0
         self.skipped_stdio = 0
         self.handler_failures = 0
-        self.opened = False
         self.closed = False
         self.closed_exception: Optional[Dict[str, Any]] = None
 
@@ -223,8 +221,6 @@ class PipesEventRelay:
             if method == "log_external_stream":
                 self.skipped_stdio += 1
                 return
-            if method == "opened":
-                self.opened = True
             self._deliver(message)
 
     def finish(self) -> None:
@@ -240,7 +236,6 @@ class PipesEventRelay:
     def _deliver(self, message: Dict[str, Any]) -> None:
         try:
             self._handler.handle_message(message)
-            self.delivered += 1
         except Exception:  # one bad message must not end the stream; Dagster shows the report on the step
             self.handler_failures += 1
             self._handler.report_pipes_framework_exception(self.ORIGIN, sys.exc_info())
@@ -537,12 +532,13 @@ class StepRunner:
         """A step that stopped before its run's end (interrupted, or the gateway lost): cancel the gateway run if the
         Dagster run is being cancelled, else leave it running for the retry to reattach to."""
         try:
+            dagster_run = context.instance.get_run_by_id(step.dagster_run_id)
             if run_id is None:  # stopped while submitting: the tag names the run if the submission got that far
-                tagged = context.instance.get_run_by_id(step.dagster_run_id).tags.get(step.tag_key())
+                tagged = dagster_run.tags.get(step.tag_key())
                 run_id = tagged if tagged and not tagged.startswith(PENDING) else None
             if run_id is None:
                 return
-            status = context.instance.get_run_by_id(step.dagster_run_id).status
+            status = dagster_run.status
             if cancels_on_interrupt(status):
                 try:
                     self.client.cancel(run_id)
@@ -581,5 +577,5 @@ def build_request(*, mode: str, cluster: Optional[str], launcher: str, payload: 
 __all__: Iterable[str] = [
     "StepIdentity", "StepRunner", "CallCounter", "CALLS", "DagsterParts", "PipesEventRelay", "EventFollower", "EventReader", "LogForwarder", "Failure",
     "outcome", "reattaches_to", "cancels_on_interrupt", "asset_name", "slurm_resources", "payload_of",
-    "build_request", "GatewayError",
+    "build_request",
 ]

@@ -89,8 +89,8 @@ class ScriptedGateway(http.server.ThreadingHTTPServer):
     event stream sends ``heartbeats`` keep-alive comments and closes; the run counts as finished once ``streams``
     streams have been served."""
 
-    def __init__(self, heartbeats, streams, pause=0.0):
-        self.heartbeats, self.streams, self.pause = heartbeats, streams, pause
+    def __init__(self, heartbeats, streams, pause=0.0, on_stream=None):
+        self.heartbeats, self.streams, self.pause, self.on_stream = heartbeats, streams, pause, on_stream
         self.served = 0
         super().__init__(("127.0.0.1", 0), _ScriptedHandler)
         threading.Thread(target=self.serve_forever, daemon=True).start()
@@ -106,6 +106,8 @@ class _ScriptedHandler(http.server.BaseHTTPRequestHandler):
         server = self.server
         if "text/event-stream" in self.headers.get("Accept", ""):
             server.served += 1
+            if server.on_stream is not None:
+                server.on_stream()
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
@@ -160,11 +162,12 @@ class FollowTest(unittest.TestCase):
             list(client.follow_events("r1", timeout=0.2))
 
     def test_a_stop_ends_following_at_the_next_heartbeat(self):
-        server = ScriptedGateway(heartbeats=1000, streams=100, pause=0.02)
-        client, slept = self.follow(server)
+        # set while the first stream is served: without it the client would follow all 50 streams
         stop = threading.Event()
-        stop.set()
+        server = ScriptedGateway(heartbeats=3, streams=50, pause=0.01, on_stream=stop.set)
+        client, slept = self.follow(server)
         self.assertEqual([], list(client.follow_log("r1", "stdout", stop=stop)))
+        self.assertEqual(1, server.served)
 
     def test_credentials_in_the_url_are_refused(self):
         with self.assertRaisesRegex(ValueError, "credentials"):
