@@ -226,6 +226,24 @@ class HelmChartTest {
     }
 
     @Test
+    void aChangedConfigurationOrTokenListRestartsThePods() {
+        Path example = EXAMPLES.resolve("one-cluster.yaml");
+        Map<String, Object> before = podAnnotations(render(t -> t.withValuesFile(example)));
+        Map<String, Object> roles =
+                podAnnotations(render(t -> t.withValuesFile(example).set("auth.tokens.ops.roles", "reader")));
+        Map<String, Object> partition = podAnnotations(
+                render(t -> t.withValuesFile(example).set("clusters.hpc.config.default-partition", "long")));
+
+        assertThat(roles.get("checksum/auth")).isNotEqualTo(before.get("checksum/auth"));
+        assertThat(roles.get("checksum/config")).isEqualTo(before.get("checksum/config"));
+        assertThat(partition.get("checksum/config")).isNotEqualTo(before.get("checksum/config"));
+    }
+
+    private static Map<String, Object> podAnnotations(Rendered rendered) {
+        return mapAt(rendered.one("StatefulSet"), "spec.template.metadata.annotations");
+    }
+
+    @Test
     void unsafeOrImpossibleInstallsAreRefusedWithTheValueNamed() {
         assertThatThrownBy(() -> render(t -> t.set("replicaCount", 2)))
                 .hasMessageContaining("more than one replica needs a shared PostgreSQL database");
