@@ -18,8 +18,8 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -o -Dmaven.test.skip=true p
 
 FROM ${RUNTIME_IMAGE}
 ARG UID=10001
-RUN groupadd --system --gid "${UID}" gateway \
- && useradd --system --uid "${UID}" --gid gateway --home-dir /app --no-create-home --shell /usr/sbin/nologin gateway \
+RUN groupadd --gid "${UID}" gateway \
+ && useradd --uid "${UID}" --gid gateway --home-dir /app --no-create-home --shell /usr/sbin/nologin gateway \
  && mkdir -p /app/data /app/config \
  && chown "${UID}:${UID}" /app/data
 WORKDIR /app
