@@ -13,7 +13,8 @@ COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q dependency:go-offline
 COPY src/main/ src/main/
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -o -Dmaven.test.skip=true package \
+# not offline: the dependency layer may be reused while the cache mount is empty (a new builder, a pruned cache)
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -Dmaven.test.skip=true package \
  && java -Djarmode=tools -jar target/slurm-gateway-*.jar extract --layers --launcher --destination /layers
 
 FROM ${RUNTIME_IMAGE}
@@ -31,7 +32,7 @@ COPY --from=build /layers/application/ ./
 COPY docker/healthcheck.sh /usr/local/bin/gateway-healthcheck
 USER ${UID}:${UID}
 # the heap follows the container's memory limit; an out-of-memory error ends the JVM so that it is restarted
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70.0 -XX:+ExitOnOutOfMemoryError" \
     SERVER_PORT=8080
 EXPOSE 8080
 VOLUME ["/app/data", "/tmp"]

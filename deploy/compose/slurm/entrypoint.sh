@@ -76,9 +76,10 @@ case "${1:-}" in
     ;;
   slurmctld)
     start_munge
-    # hpcuser's account, as on the rig, once slurmdbd answers
+    # hpcuser's account, as on the rig, once this controller has registered its cluster with slurmdbd (before
+    # that, adding an account fails with "no cluster defined")
     (
-      until sacctmgr -n list cluster > /dev/null 2>&1; do sleep 1; done
+      until sacctmgr -n -P list cluster format=cluster 2> /dev/null | grep -qx localcluster; do sleep 1; done
       if [ -z "$(sacctmgr -n -P show assoc where user=hpcuser format=account 2>/dev/null)" ]; then
         sacctmgr -i add account rigacct Description=rig Organization=rig > /dev/null 2>&1 || true
         sacctmgr -i add user hpcuser Account=rigacct DefaultAccount=rigacct > /dev/null 2>&1 || true

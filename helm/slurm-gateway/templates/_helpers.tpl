@@ -61,9 +61,15 @@ the value.
 {{- if hasKey .Values.database "password" -}}
 {{- fail "database.password is not read: put the password in a Secret and name it in database.existingSecret" -}}
 {{- end -}}
+{{- if dig "spring" "datasource" "password" "" .Values.config -}}
+{{- fail "config.spring.datasource.password is not read: put the password in a Secret and name it in database.existingSecret" -}}
+{{- end -}}
+{{- if dig "gateway" "security" "tokens" nil .Values.config -}}
+{{- fail "config.gateway.security.tokens would put token digests in the ConfigMap: give them in auth.tokens or auth.existingSecret" -}}
+{{- end -}}
 {{- range $name, $token := .Values.auth.tokens -}}
-{{- if not (regexMatch "^[A-Za-z0-9_.@-]{1,64}$" $name) -}}
-{{- fail (printf "auth.tokens: %q is not a token name ([A-Za-z0-9_.@-]{1,64})" $name) -}}
+{{- if not (regexMatch "^[A-Za-z0-9_-]{1,64}$" $name) -}}
+{{- fail (printf "auth.tokens: %q is not a token name the chart can carry ([A-Za-z0-9_-]{1,64}: a dot would split the property name, and @ is not allowed in a Secret's key); use auth.existingSecret for other names" $name) -}}
 {{- end -}}
 {{- if not (regexMatch "^[0-9a-f]{64}$" (toString $token.sha256)) -}}
 {{- fail (printf "auth.tokens.%s.sha256 must be a lower-case hex SHA-256 digest (scripts/mint-token.sh prints it), never the token itself" $name) -}}

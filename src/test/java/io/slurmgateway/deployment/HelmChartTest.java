@@ -9,10 +9,8 @@ import com.marcnuri.helm.TemplateCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -54,7 +52,7 @@ class HelmChartTest {
         assertThat(at(gateway, "startupProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
         assertThat(at(gateway, "livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
         assertThat(at(gateway, "readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
-        assertThat(at(gateway, "resources.limits.memory")).isEqualTo("1Gi");
+        assertThat(at(gateway, "resources.limits.memory")).isEqualTo("1536Mi");
         assertThat(env(gateway, "GATEWAY_EXECUTION_INSTANCE_ID"))
                 .isEqualTo(Map.of("valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name"))));
         assertThat(mounts(gateway)).containsEntry("data", "/app/data").containsEntry("tmp", "/tmp");
@@ -160,6 +158,15 @@ class HelmChartTest {
         assertThat((List<Object>) at(policy, "spec.egress")).hasSize(2);
         Map<String, Object> endpoint =
                 ((List<Map<String, Object>>) at(rendered.one("ServiceMonitor"), "spec.endpoints")).get(0);
+        // the ServiceMonitor picks the client Service, not the headless one too (each pod would be scraped twice)
+        Map<String, Object> selector = mapAt(rendered.one("ServiceMonitor"), "spec.selector");
+        List<Map<String, Object>> services = rendered.documents().stream()
+                .filter(d -> "Service".equals(d.get("kind")))
+                .toList();
+        assertThat(services).hasSize(2);
+        assertThat(services.stream().filter(service -> selects(selector, mapAt(service, "metadata.labels"))))
+                .singleElement()
+                .satisfies(service -> assertThat(at(service, "metadata.name")).isEqualTo("gw-slurm-gateway"));
         assertThat(endpoint)
                 .containsEntry("path", "/actuator/prometheus")
                 .containsEntry("bearerTokenSecret", Map.of("name", "gateway-metrics", "key", "token"));
@@ -200,20 +207,32 @@ class HelmChartTest {
 
     @Test
     void noRenderingCarriesASecretInPlainText() throws Exception {
-        List<Rendered> renderings = List.of(
-                render(UnaryOperator.identity()),
-                render(t -> t.withValuesFile(EXAMPLES.resolve("one-cluster.yaml"))),
-                render(t -> t.withValuesFile(EXAMPLES.resolve("two-replicas-postgres.yaml"))),
-                render(t -> t.withValuesFile(EVERYTHING_ON)));
-        for (Rendered rendered : renderings) {
+        Map<String, Path> inputs = Map.of(
+                "defaults", Path.of("helm/slurm-gateway/values.yaml"),
+                "one cluster", EXAMPLES.resolve("one-cluster.yaml"),
+                "two replicas", EXAMPLES.resolve("two-replicas-postgres.yaml"),
+                "everything on", EVERYTHING_ON);
+        for (Map.Entry<String, Path> input : inputs.entrySet()) {
+            Rendered rendered = render(t -> t.withValuesFile(input.getValue()));
+            // every token digest the values give ends up in a Secret, and nowhere else
+            java.util.regex.Matcher digest = java.util.regex.Pattern.compile("sha256: ([0-9a-f]{64})")
+                    .matcher(Files.readString(input.getValue()));
+            List<String> digests = new ArrayList<>();
+            while (digest.find()) {
+                digests.add(digest.group(1));
+            }
             for (Map<String, Object> document : rendered.documents()) {
-                assertThat(document).doesNotContainKey("stringData");
+                assertThat(document).as(input.getKey()).doesNotContainKey("stringData");
                 if (!"Secret".equals(document.get("kind"))) {
-                    String text = new Yaml().dump(document);
-                    assertThat(text).doesNotContain("PRIVATE KEY").doesNotContain("sgw_");
-                    assertThat(text).doesNotContainPattern("sha256: [0-9a-f]{64}"); // digests live in Secrets
+                    String text = new Yaml().dump(document).replaceAll("\\s+", "");
+                    digests.forEach(d -> assertThat(text).as(input.getKey()).doesNotContain(d));
                 }
             }
+            Map<String, Object> gatewayConfig =
+                    (Map<String, Object>) application(rendered).getOrDefault("gateway", Map.of());
+            assertThat((Map<String, Object>) gatewayConfig.getOrDefault("security", Map.of()))
+                    .as(input.getKey())
+                    .doesNotContainKey("tokens");
             Map<String, Object> pod = mapAt(rendered.one("StatefulSet"), "spec.template.spec");
             for (Map<String, Object> variable :
                     (List<Map<String, Object>>) container(pod, "gateway").get("env")) {
@@ -259,6 +278,12 @@ class HelmChartTest {
                         .set("clusters.hpc.user", "u")
                         .set("clusters.hpc.sshSecret", "s")))
                 .hasMessageContaining("clusters.hpc: the login node's host key must be verified");
+        assertThatThrownBy(() -> render(t -> t.set("config.spring.datasource.password", "hunter2")))
+                .hasMessageContaining("config.spring.datasource.password is not read");
+        assertThatThrownBy(() -> render(t -> t.set("config.gateway.security.tokens.ops.sha256", "0".repeat(64))))
+                .hasMessageContaining("would put token digests in the ConfigMap");
+        assertThatThrownBy(() -> render(t -> t.set("auth.tokens.ci\\.bot.sha256", "0".repeat(64))))
+                .hasMessageContaining("\"ci.bot\" is not a token name the chart can carry");
         assertThatThrownBy(() -> render(t -> t.set("clusters.HPC.host", "login")))
                 .hasMessageContaining("\"HPC\" is not a cluster name");
     }
@@ -383,8 +408,21 @@ class HelmChartTest {
         return new String(Base64.getDecoder().decode(at(secret, "data." + key).toString()), StandardCharsets.UTF_8);
     }
 
-    private static String sha256(String text) throws Exception {
-        return HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    /** Whether a label selector (matchLabels and NotIn/In expressions) selects these labels. */
+    private static boolean selects(Map<String, Object> selector, Map<String, Object> labels) {
+        Map<String, Object> matchLabels = (Map<String, Object>) selector.getOrDefault("matchLabels", Map.of());
+        boolean matches =
+                matchLabels.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        for (Map<String, Object> expression :
+                (List<Map<String, Object>>) selector.getOrDefault("matchExpressions", List.of())) {
+            Object value = labels.get(expression.get("key").toString());
+            boolean in = value != null && ((List<Object>) expression.get("values")).contains(value);
+            matches &= switch (expression.get("operator").toString()) {
+                case "In" -> in;
+                case "NotIn" -> !in;
+                default -> throw new IllegalArgumentException("operator " + expression.get("operator"));
+            };
+        }
+        return matches;
     }
 }
