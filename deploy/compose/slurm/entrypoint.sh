@@ -9,8 +9,7 @@ set -euo pipefail
 
 GATEWAY_UID=10001 # the gateway image's user
 
-secret_file() { # secret_file PATH OWNER MODE : writes standard input to PATH unless it exists
-  [ -s "$1" ] && { cat > /dev/null; return; }
+write_file() { # write_file PATH OWNER MODE : standard input to PATH, replaced at once
   mkdir -p "$(dirname "$1")"
   cat > "$1.tmp"
   chown "$2" "$1.tmp"
@@ -18,9 +17,16 @@ secret_file() { # secret_file PATH OWNER MODE : writes standard input to PATH un
   mv "$1.tmp" "$1"
 }
 
+secret_file() { # secret_file PATH OWNER MODE : writes standard input to PATH unless it exists (a generated secret)
+  [ -s "$1" ] && { cat > /dev/null; return; }
+  write_file "$@"
+}
+
 random_text() { head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='; }
 
 setup() {
+  # Generated secrets are made once and kept; what is derived from them (the pin, the gateway's copies, the digest)
+  # is written again at every start, so that it follows a secret whose volume was removed and made anew.
   # munge: the key every Slurm daemon and command shares
   head -c 1024 /dev/urandom | secret_file /volumes/munge/munge.key munge:munge 0400
   # the login node's host key; the gateway pins it through known_hosts
@@ -28,7 +34,7 @@ setup() {
     ssh-keygen -q -t ed25519 -N '' -C login -f /volumes/hostkeys/ssh_host_ed25519_key
   fi
   printf 'login %s\n' "$(cut -d' ' -f1,2 /volumes/hostkeys/ssh_host_ed25519_key.pub)" \
-    | secret_file /volumes/gateway/known_hosts "$GATEWAY_UID:$GATEWAY_UID" 0444
+    | write_file /volumes/gateway/known_hosts "$GATEWAY_UID:$GATEWAY_UID" 0444
   # the gateway's key for hpcuser, readable by the gateway's user only
   if [ ! -s /volumes/gateway/id_ed25519 ]; then
     ssh-keygen -q -t ed25519 -N '' -C slurm-gateway -f /tmp/id_ed25519
@@ -45,15 +51,15 @@ setup() {
   # volume only they and their one client mount); the gateway reads its copy as a Spring config tree property
   [ -s /volumes/mariadb/password ] || random_text | secret_file /volumes/mariadb/password root:root 0444
   [ -s /volumes/postgres/password ] || random_text | secret_file /volumes/postgres/password root:root 0444
-  secret_file /volumes/gateway/properties/spring.datasource.password "$GATEWAY_UID:$GATEWAY_UID" 0400 \
+  write_file /volumes/gateway/properties/spring.datasource.password "$GATEWAY_UID:$GATEWAY_UID" 0400 \
     < /volumes/postgres/password
   # an admin API token: the gateway gets its SHA-256 only
   if [ ! -s /volumes/token/admin-token ]; then
     random_text | sed 's/^/sgw_/' | secret_file /volumes/token/admin-token root:root 0400
   fi
   printf '%s' "$(tr -d '\n' < /volumes/token/admin-token)" | sha256sum | cut -d' ' -f1 \
-    | secret_file /volumes/gateway/properties/gateway.security.tokens.admin.sha256 "$GATEWAY_UID:$GATEWAY_UID" 0400
-  printf 'admin' | secret_file /volumes/gateway/properties/gateway.security.tokens.admin.roles \
+    | write_file /volumes/gateway/properties/gateway.security.tokens.admin.sha256 "$GATEWAY_UID:$GATEWAY_UID" 0400
+  printf 'admin' | write_file /volumes/gateway/properties/gateway.security.tokens.admin.roles \
     "$GATEWAY_UID:$GATEWAY_UID" 0400
   echo "setup: keys, passwords and the admin token are in place (docker compose run --rm setup show-token)"
 }
