@@ -47,72 +47,36 @@ LOG_DIR=$CHECK_DIR/logs
 mkdir -p -- "$LOG_DIR" "$CHECK_DIR/tmp" "$CHECK_DIR/debs"
 export TMPDIR=$CHECK_DIR/tmp # buildah's temporary files: under the check's directory, not the host's /var/tmp
 
-SUMMARY=() TIMINGS=() FAILED=0 PHASE="" CONTAINERS=() VOLUMES=() CREATED_CGROUP_DIRS=()
-pass() { SUMMARY+=("PASS  $1"); echo "  PASS  $1"; }
-fail() { SUMMARY+=("FAIL  $1"); echo "  FAIL  $1" >&2; FAILED=1; }
-check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
-run_phase() {
-  local name=$1 t0=$SECONDS; shift
-  PHASE=$name; echo "== $name"; "$@"
-  TIMINGS+=("$(printf '%-7s %5ds' "$name" $((SECONDS - t0)))"); PHASE=""
-}
-
-# containers-storage of its own (overlay if the kernel mounts it here, else vfs), apart from the host's default store
-DRIVER=vfs
-if [[ -d $CHECK_DIR/storage/overlay-images ]] || { [[ ! -d $CHECK_DIR/storage/vfs-images ]] &&
-  mkdir -p -- "$CHECK_DIR/probe/l" "$CHECK_DIR/probe/u" "$CHECK_DIR/probe/w" "$CHECK_DIR/probe/m" &&
-  mount -t overlay overlay -o "lowerdir=$CHECK_DIR/probe/l,upperdir=$CHECK_DIR/probe/u,workdir=$CHECK_DIR/probe/w" \
-    "$CHECK_DIR/probe/m" 2>/dev/null && umount "$CHECK_DIR/probe/m"; }; then DRIVER=overlay; fi
-rm -rf -- "$CHECK_DIR/probe"
-# the run root (locks, mount state) on tmpfs, one per CHECK_DIR: two stores must never share one
-STORE=(--root "$CHECK_DIR/storage" --runroot "/run/slurm-gateway-compose-check-$(sha256sum <<<"$CHECK_DIR" | cut -c1-12)"
-  --storage-driver "$DRIVER")
-pod() { podman "${STORE[@]}" "$@"; }
-
-# podman on this host (cgroup v1, no CAP_SYS_RESOURCE), as image-check.sh explains: runc, conmon in our cgroups, the
-# containers' cgroups nested under this process's memory cgroup, rlimits this process can grant
-RUN_OPTS=(--ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit nproc=4096:4096 --log-driver k8s-file)
-[[ $(ulimit -Hn) == unlimited ]] && RUN_OPTS=(--ulimit nofile=1048576:1048576 --ulimit nproc=4096:4096 --log-driver k8s-file)
-CGROUP_PARENT=""
-if [[ ! -f /sys/fs/cgroup/cgroup.controllers ]]; then
-  RUN_OPTS+=(--runtime runc --cgroups no-conmon)
-  CGROUP_PARENT=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
-  if [[ -n $CGROUP_PARENT && $CGROUP_PARENT != / ]]; then
-    RUN_OPTS+=(--cgroup-parent "$CGROUP_PARENT")
-    IFS=/ read -ra parts <<<"${CGROUP_PARENT#/}"
-    for h in /sys/fs/cgroup/*/; do # remember what podman will create, deepest first, to remove it at the end
-      path=${h%/}
-      for p in "${parts[@]}"; do path=$path/$p; [[ -d $path ]] || CREATED_CGROUP_DIRS=("$path" "${CREATED_CGROUP_DIRS[@]}"); done
-    done
-  fi
-fi
+# shared with image-check.sh: reporting, the check's own image store, base-image and podman helpers
+# shellcheck source=scripts/lib/container-check.sh
+source "$REPO_DIR/scripts/lib/container-check.sh"
+CONTAINERS=() VOLUMES=()
+# the run root on tmpfs, one per CHECK_DIR: two stores must never share one
+use_storage "/run/slurm-gateway-compose-check-$(sha256sum <<<"$CHECK_DIR" | cut -c1-12)"
+choose_run_opts
+RUN_OPTS+=(--log-driver k8s-file)
 
 cleanup() {
-  local rc=$? d line
+  local rc=$? d
   if [[ $KEEP == 1 ]]; then
     echo "KEEP=1: left containers ${CONTAINERS[*]:-none}, volumes ${VOLUMES[*]:-none} (podman ${STORE[*]} ...)"
   else
     for d in "${CONTAINERS[@]}"; do pod rm -f -t 2 "$d" >/dev/null 2>&1 || true; done
     for d in "${VOLUMES[@]}"; do pod volume rm -f "$d" >/dev/null 2>&1 || true; done
-    for d in "${CREATED_CGROUP_DIRS[@]}"; do rmdir -- "$d" 2>/dev/null || true; done # only empty ones go
+    cleanup_cgroups
   fi
-  [[ -n $PHASE ]] && { SUMMARY+=("FAIL  phase '$PHASE' stopped (exit $rc); logs under $LOG_DIR"); FAILED=1; }
-  echo; echo "================================ compose-check summary"
-  for line in "${SUMMARY[@]}"; do echo "$line"; done
-  echo "-- timings"; for line in "${TIMINGS[@]}"; do echo "$line"; done
-  [[ $FAILED -eq 0 ]] && { echo "RESULT: PASS"; exit 0; }
-  echo "RESULT: FAIL"; exit 1
+  report compose-check "$rc"
 }
 trap cleanup EXIT
 
 # ---------------------------------------------------------------------------------------------------- 1. base
 make_base() {
-  local rootfs=$CHECK_DIR/rootfs ctr mnt target
+  local rootfs=$CHECK_DIR/rootfs ctr
   if buildah "${STORE[@]}" inspect --type image "$BASE_IMAGE" >/dev/null 2>&1; then pass "stand-in $BASE_IMAGE (cached)"; return; fi
   rm -rf --one-file-system -- "$rootfs"
   echo "  debootstrap bookworm minbase (log: $LOG_DIR/debootstrap.log)"
   debootstrap --variant=minbase --cache-dir="$CHECK_DIR/debs" bookworm "$rootfs" "$MIRROR" >"$LOG_DIR/debootstrap.log" 2>&1
-  while read -r target; do [[ $target == "$rootfs"/* ]] && umount -l -- "$target"; done < <(findmnt -rn -o TARGET | sort -r)
+  unmount_below "$rootfs"
   # what debian:bookworm-slim has beyond a minbase: deb822 sources with updates and security, the slim excludes
   rm -f -- "$rootfs/etc/apt/sources.list"
   printf 'Types: deb\nURIs: %s\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
@@ -121,10 +85,7 @@ make_base() {
     'path-exclude /usr/share/info/*' 'path-exclude /usr/share/locale/*' 'path-exclude /usr/share/man/*' \
     >"$rootfs/etc/dpkg/dpkg.cfg.d/docker"
   rm -rf -- "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb
-  ctr=$(buildah "${STORE[@]}" from --pull=never scratch)
-  mnt=$(buildah "${STORE[@]}" mount "$ctr")
-  cp -a -- "$rootfs/." "$mnt/"
-  buildah "${STORE[@]}" umount "$ctr" >/dev/null
+  ctr=$(rootfs_container "$rootfs")
   buildah "${STORE[@]}" config --os linux --arch amd64 --cmd bash \
     --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$ctr"
   buildah "${STORE[@]}" commit --quiet --rm --format docker "$ctr" "$BASE_IMAGE" >/dev/null

@@ -78,53 +78,16 @@ mkdir -p -- "$CHECK_DIR" "$LOG_DIR" "$CHECK_DIR/tmp" "$CHECK_DIR/debs"
 # under the check's directory they persist between runs and are removed with it
 export TMPDIR=$CHECK_DIR/tmp
 
-# ---------------------------------------------------------------------------------------------------- reporting
-SUMMARY=()
-TIMINGS=()
-FAILED=0
-PHASE=""
+# shared with compose-check.sh: reporting, the check's own image store, base-image and podman helpers
+# shellcheck source=scripts/lib/container-check.sh
+source "$REPO_DIR/scripts/lib/container-check.sh"
 CONTAINER=""
 VOLUME=""
-
-pass() { SUMMARY+=("PASS  $1"); echo "  PASS  $1"; }
-fail() { SUMMARY+=("FAIL  $1"); echo "  FAIL  $1" >&2; FAILED=1; }
-# check DESCRIPTION COMMAND...: records the command's success or failure without stopping the script
-check() {
-  local what=$1
-  shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
-
-# run_phase NAME FUNCTION: times the phase; a failing command inside it ends the script through the EXIT trap
-run_phase() {
-  local name=$1 t0=$SECONDS
-  shift
-  PHASE=$name
-  echo "== $name"
-  "$@"
-  TIMINGS+=("$(printf '%-8s %5ds' "$name" $((SECONDS - t0)))")
-  PHASE=""
-}
 
 cleanup() {
   local rc=$?
   [[ -n $CONTAINER || -n $VOLUME ]] && remove_container
-  if [[ -n $PHASE ]]; then
-    SUMMARY+=("FAIL  phase '$PHASE' stopped (exit $rc); its log is under $LOG_DIR")
-    FAILED=1
-  fi
-  echo
-  echo "================================ image-check summary"
-  local line
-  for line in "${SUMMARY[@]}"; do echo "$line"; done
-  echo "-- timings"
-  for line in "${TIMINGS[@]}"; do echo "$line"; done
-  if [[ $FAILED -eq 0 ]]; then
-    echo "RESULT: PASS"
-    exit 0
-  fi
-  echo "RESULT: FAIL"
-  exit 1
+  report image-check "$rc"
 }
 trap cleanup EXIT
 
@@ -151,35 +114,6 @@ install_tools() {
 }
 
 # ------------------------------------------------------------------------------------- phase 2: stand-in bases
-# containers-storage records its driver on creation: an existing store keeps it; a new one takes overlay when the
-# kernel mounts it on this filesystem, vfs (full copies per layer: slower, bigger, always works) otherwise
-choose_driver() {
-  local d probe
-  for d in overlay vfs; do
-    if [[ -d $CHECK_DIR/storage/$d-images ]]; then
-      echo "$d"
-      return
-    fi
-  done
-  probe=$(mktemp -d "$CHECK_DIR/overlay-probe.XXXXXX")
-  mkdir -p -- "$probe/l" "$probe/u" "$probe/w" "$probe/m"
-  d=vfs
-  if mount -t overlay overlay -o "lowerdir=$probe/l,upperdir=$probe/u,workdir=$probe/w" "$probe/m" 2>/dev/null; then
-    umount "$probe/m"
-    d=overlay
-  fi
-  rm -rf -- "$probe"
-  echo "$d"
-}
-
-# unmounts whatever a failed debootstrap left mounted (proc, sys) below DIR, so that rm cannot reach into it
-unmount_below() {
-  local dir=$1 target
-  while read -r target; do
-    if [[ $target == "$dir"/* ]]; then umount -l -- "$target" 2>/dev/null || true; fi
-  done < <(findmnt -rn -o TARGET | sort -r)
-}
-
 # the locally added CAs of this host (Debian's place for them), as one fingerprint: "none" when there are none
 HOST_CA_DIR=/usr/local/share/ca-certificates
 host_cas() {
@@ -195,7 +129,7 @@ host_cas() {
 # make_base IMAGE PACKAGES [host-cas]: a $SUITE minbase with PACKAGES (comma list), imported as IMAGE with java on
 # PATH; with host-cas, the host's locally added CAs are trusted too (system bundle and Java's cacerts)
 make_base() {
-  local image=$1 packages=$2 with_cas=${3:-} name rootfs log java java_home ctr mnt cas=none label
+  local image=$1 packages=$2 with_cas=${3:-} name rootfs log java java_home ctr cas=none label
   [[ $with_cas == host-cas ]] && cas=$(host_cas)
   label=$(buildah "${STORE[@]}" inspect --type image "$image" 2>/dev/null |
     jq -r '.Docker.config.Labels["io.slurmgateway.image-check.host-cas"] // "none"') || label=missing
@@ -226,10 +160,7 @@ make_base() {
   if [[ $cas != none ]]; then
     find "$HOST_CA_DIR" -type f -name '*.crt' -exec cp -t "$rootfs/usr/local/share/ca-certificates/" -- {} +
   fi
-  ctr=$(buildah "${STORE[@]}" from --pull=never scratch)
-  mnt=$(buildah "${STORE[@]}" mount "$ctr")
-  cp -a -- "$rootfs/." "$mnt/"
-  buildah "${STORE[@]}" umount "$ctr" >/dev/null
+  ctr=$(rootfs_container "$rootfs")
   # what the Dockerfile relies on from eclipse-temurin: JAVA_HOME and java on PATH from the image config
   buildah "${STORE[@]}" config --os linux --arch amd64 \
     --env "JAVA_HOME=$java_home" \
@@ -323,64 +254,6 @@ check_config() {
 }
 
 # ----------------------------------------------------------------------------------------------- phase 5: run
-# capability number CAP_SYS_RESOURCE (24) in the effective set: needed to raise rlimits past the current hard ones
-has_cap_sys_resource() {
-  local eff
-  eff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
-  (( (16#$eff >> 24) & 1 ))
-}
-
-# podman's own defaults suit an ordinary host (cgroup v2, crun). Two adjustments for hosts like a sandbox VM:
-#  - without CAP_SYS_RESOURCE the rlimits podman asks for as root (nofile 1048576, nproc) cannot be set: ask for
-#    what this process has;
-#  - on cgroup v1 (legacy or hybrid) crun refuses hybrid layouts, so runc; conmon stays in the caller's cgroups and
-#    the container's cgroup is nested under the caller's own (memory) cgroup rather than a new top-level
-#    /libpod_parent, so that it stays within the caller's accounting. The cgroup directories this creates in the
-#    other hierarchies are removed again by cleanup_cgroups.
-RUN_OPTS=()
-CGROUP_PARENT=""
-CREATED_CGROUP_DIRS=()
-choose_run_opts() {
-  local nofile
-  if ! has_cap_sys_resource; then
-    nofile=$(ulimit -Hn)
-    [[ $nofile == unlimited || $nofile -gt 1048576 ]] && nofile=1048576
-    # 4096 processes/threads for uid 10001 are many times what the gateway starts
-    RUN_OPTS+=(--ulimit "nofile=$nofile:$nofile" --ulimit "nproc=4096:4096")
-  fi
-  if [[ ! -f /sys/fs/cgroup/cgroup.controllers ]]; then
-    CGROUP_PARENT=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
-    RUN_OPTS+=(--runtime runc --cgroups no-conmon)
-    if [[ -n $CGROUP_PARENT && $CGROUP_PARENT != / ]]; then
-      RUN_OPTS+=(--cgroup-parent "$CGROUP_PARENT")
-    else
-      CGROUP_PARENT=""
-    fi
-  fi
-}
-
-# notes which directories of CGROUP_PARENT do not exist yet in each hierarchy, deepest first
-note_cgroup_dirs() {
-  local h path p parts
-  [[ -n $CGROUP_PARENT ]] || return 0
-  IFS=/ read -ra parts <<<"${CGROUP_PARENT#/}"
-  for h in /sys/fs/cgroup/*/; do
-    path=${h%/}
-    for p in "${parts[@]}"; do
-      path=$path/$p
-      [[ -d $path ]] || CREATED_CGROUP_DIRS=("$path" "${CREATED_CGROUP_DIRS[@]}")
-    done
-  done
-}
-
-cleanup_cgroups() {
-  local d
-  # rmdir removes only empty cgroups: nothing that holds a process or another cgroup
-  for d in "${CREATED_CGROUP_DIRS[@]}"; do rmdir -- "$d" 2>/dev/null || true; done
-  CREATED_CGROUP_DIRS=()
-}
-
-pod() { podman "${STORE[@]}" "$@"; }
 
 # gateway_log FILE: the container's output (the JVM writes to both streams) without podman's own complaints about
 # the missing systemd, which go to podman.log
@@ -395,7 +268,6 @@ run_image() {
   VOLUME=slurm-gateway-image-check-data-$$
   # a named volume, as `docker run -v name:/app/data`: a new volume takes /app/data's content and owner from the image
   pod volume create "$VOLUME" >/dev/null
-  note_cgroup_dirs
   echo "  podman run ${RUN_OPTS[*]} --read-only --tmpfs /tmp -v $VOLUME:/app/data --network none --memory $MEMORY $IMAGE"
   # --read-only: the root filesystem is mounted read-only; --tmpfs /tmp and the volume are the only writable places.
   # --network none: loopback only, which is all the healthcheck uses, and no clash with a port on the host.
@@ -489,10 +361,7 @@ remove_container() {
 }
 
 run_phase tools install_tools
-DRIVER=$(choose_driver)
-# one storage root for buildah and podman, apart from the host's default store; the run root (locks, mount state)
-# on tmpfs, as containers-storage expects
-STORE=(--root "$CHECK_DIR/storage" --runroot /run/slurm-gateway-image-check --storage-driver "$DRIVER")
+use_storage /run/slurm-gateway-image-check
 run_phase bases prepare_bases
 [[ $MODE == prepare ]] && exit 0
 [[ $MODE == nobuild ]] || run_phase build build_image

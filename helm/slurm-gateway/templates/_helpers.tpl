@@ -79,7 +79,7 @@ the value.
 {{- if not (regexMatch "^[a-z0-9][a-z0-9-]{0,62}$" $name) -}}
 {{- fail (printf "clusters: %q is not a cluster name ([a-z0-9][a-z0-9-]{0,62})" $name) -}}
 {{- end -}}
-{{- if ne (default "ssh" (dig "config" "transport" "ssh" $cluster)) "local" -}}
+{{- if eq (include "slurm-gateway.overSsh" $cluster) "true" -}}
 {{- if or (not $cluster.host) (not $cluster.user) (not $cluster.sshSecret) -}}
 {{- fail (printf "clusters.%s needs host, user and sshSecret (a Secret with its private key)" $name) -}}
 {{- end -}}
@@ -91,6 +91,11 @@ the value.
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{/* "true" when a cluster (its values) is reached over SSH: every transport but local. */}}
+{{- define "slurm-gateway.overSsh" -}}
+{{- ne (dig "config" "transport" "ssh" .) "local" -}}
 {{- end -}}
 
 {{/* The cluster's directory under the mounted SSH secrets, and where the init container copies its key. */}}

@@ -296,13 +296,6 @@ class HelmChartTest {
             return documents.stream().map(d -> d.get("kind").toString()).toList();
         }
 
-        List<String> names(String kind) {
-            return documents.stream()
-                    .filter(d -> kind.equals(d.get("kind")))
-                    .map(d -> at(d, "metadata.name").toString())
-                    .toList();
-        }
-
         Map<String, Object> one(String kind) {
             List<Map<String, Object>> found =
                     documents.stream().filter(d -> kind.equals(d.get("kind"))).toList();
@@ -366,19 +359,14 @@ class HelmChartTest {
     }
 
     private static Map<String, Object> container(Object containers, String name) {
-        List<Map<String, Object>> list = containers instanceof Map<?, ?> pod
-                ? (List<Map<String, Object>>) pod.get("containers")
-                : (List<Map<String, Object>>) containers;
-        return list.stream().filter(c -> name.equals(c.get("name"))).findFirst().orElseThrow();
+        Object list = containers instanceof Map<?, ?> pod ? pod.get("containers") : containers;
+        return byName(list, name, "container");
     }
 
+    /** An environment variable's definition without its name: {@code value} or {@code valueFrom}. */
     private static Map<String, Object> env(Map<String, Object> container, String name) {
-        Map<String, Object> variable = ((List<Map<String, Object>>) container.get("env"))
-                .stream()
-                        .filter(e -> name.equals(e.get("name")))
-                        .findFirst()
-                        .orElseThrow(() -> new AssertionError("no environment variable " + name));
-        Map<String, Object> rest = new java.util.LinkedHashMap<>(variable);
+        Map<String, Object> rest =
+                new java.util.LinkedHashMap<>(byName(container.get("env"), name, "environment variable"));
         rest.remove("name");
         return rest;
     }
@@ -391,17 +379,22 @@ class HelmChartTest {
         return mounts;
     }
 
+    /** A volume's source (its one key besides {@code name}: configMap, secret, projected, emptyDir). */
     private static Map<String, Object> volume(Map<String, Object> pod, String name) {
-        Map<String, Object> volume = ((List<Map<String, Object>>) pod.get("volumes"))
-                .stream()
-                        .filter(v -> name.equals(v.get("name")))
-                        .findFirst()
-                        .orElseThrow(() -> new AssertionError("no volume " + name));
-        return volume.entrySet().stream()
+        return byName(pod.get("volumes"), name, "volume").entrySet().stream()
                 .filter(e -> !e.getKey().equals("name"))
                 .map(e -> (Map<String, Object>) e.getValue())
                 .findFirst()
                 .orElseThrow();
+    }
+
+    /** The entry named {@code name} of a Kubernetes list of named entries (containers, env, volumes). */
+    private static Map<String, Object> byName(Object list, String name, String what) {
+        return ((List<Map<String, Object>>) list)
+                .stream()
+                        .filter(entry -> name.equals(entry.get("name")))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no " + what + " " + name));
     }
 
     private static String decoded(Map<String, Object> secret, String key) {
