@@ -23,6 +23,11 @@ import org.springframework.validation.annotation.Validated;
  *     it only accepts and serves them
  * @param instanceId names this gateway instance as the owner of the runs it executes; it must stay the same across
  *     restarts so that a restarted instance finds and adopts its runs (default: the host name)
+ * @param leaseDuration how long an instance's lease on a cluster account lasts unless renewed: the holder alone
+ *     submits, polls and cancels that account's jobs, renews its lease every third of this, and stops acting on the
+ *     account the moment it could not renew in time; when it dies, another instance takes the lease over once it
+ *     expired (within two lease durations) and adopts the account's runs. Instance ids must be unique among live
+ *     instances
  * @param pollInterval how often the scheduler looks for new runs, copies logs and checks deadlines
  * @param maxConcurrentRuns how many local runs execute at once; more wait in QUEUED (default: the number of cores)
  * @param workDir the base directory of the per-run working directories
@@ -46,6 +51,7 @@ import org.springframework.validation.annotation.Validated;
 public record ExecutionProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("") String instanceId,
+        @DefaultValue("30s") @NotNull Duration leaseDuration,
         @DefaultValue("500ms") @NotNull Duration pollInterval,
         @DefaultValue("0") @Min(0) int maxConcurrentRuns,
         @DefaultValue("./data/runs") @NotNull Path workDir,
@@ -76,6 +82,10 @@ public record ExecutionProperties(
             @DefaultValue("65536") @Min(0) int openFiles) {}
 
     public ExecutionProperties {
+        if (leaseDuration != null && leaseDuration.compareTo(Duration.ofSeconds(3)) < 0) {
+            throw new IllegalArgumentException(
+                    "gateway.execution.lease-duration must be at least 3s, not " + leaseDuration);
+        }
         if (instanceId == null || instanceId.isBlank()) {
             instanceId = localHostName();
         }

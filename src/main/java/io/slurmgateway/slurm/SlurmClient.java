@@ -257,6 +257,40 @@ public class SlurmClient {
         return results;
     }
 
+    /**
+     * The jobs of this account that squeue shows pending, running or suspended and whose names start with
+     * {@code prefix}: job id to name. Ended and completing jobs are left out, since nothing needs cancelling there.
+     */
+    public Map<String, String> activeJobsNamed(String prefix) throws IOException {
+        CommandResult result = run(
+                "sweep",
+                List.of("squeue", "--noheader", "--me", "--states=PENDING,RUNNING,SUSPENDED", "--format=%i|%j"));
+        if (!result.succeeded()) {
+            throw new IOException("squeue failed on cluster '" + cluster + "': " + result.stderrText());
+        }
+        Map<String, String> jobs = new LinkedHashMap<>();
+        for (String line : result.stdoutText().lines().map(String::strip).toList()) {
+            int bar = line.indexOf('|');
+            if (bar > 0 && line.startsWith(prefix, bar + 1)) {
+                jobs.put(line.substring(0, bar), line.substring(bar + 1));
+            }
+        }
+        return jobs;
+    }
+
+    /** Removes directories with all they hold, in as few commands as fit; one that is gone already is no error. */
+    public void removeDirectories(Collection<String> directories) throws IOException {
+        for (List<String> batch : JobIdLists.batches(directories)) {
+            List<String> command = new ArrayList<>(List.of("rm", "-rf", "--"));
+            command.addAll(batch);
+            CommandResult result = run("cleanup", command);
+            if (!result.succeeded()) {
+                throw new IOException(
+                        "removing run directories failed on cluster '" + cluster + "': " + result.stderrText());
+            }
+        }
+    }
+
     /** The last line of a lookup; a failed lookup is an error, never "no such job", or a job could be submitted twice. */
     private Optional<String> lastLine(CommandResult result, String program) throws IOException {
         if (!result.succeeded()) {
@@ -283,7 +317,7 @@ public class SlurmClient {
         return String.valueOf(Math.max(1, limit.toSeconds()));
     }
 
-    /** Runs and counts a command; {@code purpose} is one of submit, poll, lookup, cancel, logs, info, usage. */
+    /** Runs and counts a command; {@code purpose} is one of submit, poll, lookup, cancel, logs, info, usage, sweep, cleanup. */
     private CommandResult run(String purpose, List<String> command) throws IOException {
         return run(purpose, command.get(0), command);
     }

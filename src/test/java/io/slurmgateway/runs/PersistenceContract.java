@@ -2,11 +2,13 @@ package io.slurmgateway.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.slurmgateway.launch.RunSpec;
 import io.slurmgateway.pipes.PipesMessage;
 import io.slurmgateway.security.Caller;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -62,6 +64,12 @@ abstract class PersistenceContract {
     JdbcTemplate jdbc;
 
     @Autowired
+    ClusterLeases leases;
+
+    @Autowired
+    RunCustody custody;
+
+    @Autowired
     PlatformTransactionManager transactionManager;
 
     private ExecutorService threads;
@@ -71,6 +79,7 @@ abstract class PersistenceContract {
         jdbc.update("DELETE FROM run_log_chunk");
         jdbc.update("DELETE FROM run_event");
         jdbc.update("DELETE FROM run");
+        jdbc.update("DELETE FROM cluster_lease");
         threads = Executors.newFixedThreadPool(4);
     }
 
@@ -459,6 +468,133 @@ abstract class PersistenceContract {
         UUID older = runService.create(spec, null, ANYONE).run().getId();
         jdbc.update("UPDATE run SET resources = NULL WHERE id = ?", older);
         assertThat(runService.resourcesOf(runs.findById(older).orElseThrow())).isEqualTo(asked);
+    }
+
+    @Test
+    void aLeaseHasOneHolderUntilItExpiresOrIsReleased() {
+        Duration minute = Duration.ofMinutes(1);
+        assertThat(leases.acquire("hpc", "default", "instance-a", minute)).isTrue();
+        assertThat(leases.acquire("hpc", "default", "instance-b", minute)).isFalse();
+        assertThat(leases.acquire("hpc", "default", "instance-a", minute)).isTrue(); // renewed
+        assertThat(leases.acquire("hpc", "team-b", "instance-b", minute)).isTrue(); // another account is another lease
+        assertThat(leases.all())
+                .extracting(ClusterLeases.Lease::identity, ClusterLeases.Lease::holder, ClusterLeases.Lease::epoch)
+                .containsExactly(tuple("default", "instance-a", 1L), tuple("team-b", "instance-b", 1L));
+
+        // a lease that lapses goes to the next instance that asks, and its epoch counts the change of hands
+        assertThat(leases.acquire("hpc", "default", "instance-a", Duration.ofMillis(1)))
+                .isTrue();
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> leases.acquire("hpc", "default", "instance-b", minute));
+        assertThat(leases.acquire("hpc", "default", "instance-a", minute)).isFalse();
+        assertThat(leases.all().get(0).epoch()).isEqualTo(2);
+
+        // a released lease is free at once
+        leases.release("hpc", "default", "instance-a"); // not the holder: changes nothing
+        assertThat(leases.acquire("hpc", "default", "instance-a", minute)).isFalse();
+        leases.release("hpc", "default", "instance-b");
+        assertThat(leases.acquire("hpc", "default", "instance-a", minute)).isTrue();
+    }
+
+    @Test
+    void concurrentFirstAcquisitionsOfALeaseMakeOneHolder() throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> attempts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String holder = "instance-" + i;
+            attempts.add(threads.submit(() -> {
+                start.await();
+                return leases.acquire("hpc", "default", holder, Duration.ofMinutes(1));
+            }));
+        }
+        start.countDown();
+        int holders = 0;
+        for (Future<Boolean> attempt : attempts) {
+            holders += attempt.get(30, TimeUnit.SECONDS) ? 1 : 0;
+        }
+        assertThat(holders).isEqualTo(1);
+        assertThat(leases.all()).hasSize(1);
+    }
+
+    @Test
+    void anAdoptionTakesTheAccountsUnfinishedRunsAndNoOthers() {
+        RunSpec onHpc = new RunSpec(
+                "demo/adopt", "slurm", "hpc", "bash", null, new RunSpec.Payload("true", null), null, null, null, null);
+        UUID staging = runs.saveAndFlush(slurmRun(onHpc, "default")).getId();
+        UUID queued = runs.saveAndFlush(slurmRun(onHpc, "default")).getId();
+        UUID draining = runs.saveAndFlush(slurmRun(onHpc, "default")).getId();
+        UUID ended = runs.saveAndFlush(slurmRun(onHpc, "default")).getId();
+        UUID otherTenant = runs.saveAndFlush(slurmRun(onHpc, "team-b")).getId();
+        UUID accepted = runs.saveAndFlush(slurmRun(onHpc, "default")).getId();
+        jdbc.update("UPDATE run SET state = 'STAGING', owner_id = 'dead' WHERE id = ?", staging);
+        jdbc.update("UPDATE run SET state = 'QUEUED', owner_id = 'dead', slurm_job_id = '7' WHERE id = ?", queued);
+        jdbc.update("UPDATE run SET state = 'COMPLETED', owner_id = 'dead', slurm_job_id = '8' WHERE id = ?", draining);
+        jdbc.update("UPDATE run SET state = 'FAILED', owner_id = 'dead', slurm_job_id = '9' WHERE id = ?", ended);
+        jdbc.update(
+                "UPDATE run SET state = 'QUEUED', owner_id = 'dead', slurm_job_id = '10' WHERE id = ?", otherTenant);
+        logs.draining(draining);
+        long versionBefore = versionOf(queued);
+
+        RunCustody.Adoption adoption = custody.adopt("hpc", "default", "heir");
+
+        assertThat(adoption.runs()).isEqualTo(3);
+        assertThat(adoption.stagingElsewhere()).containsExactly(staging);
+        assertThat(ownerOf(staging)).isEqualTo("heir");
+        assertThat(ownerOf(queued)).isEqualTo("heir");
+        assertThat(ownerOf(draining)).isEqualTo("heir");
+        assertThat(ownerOf(ended)).isEqualTo("dead");
+        assertThat(ownerOf(otherTenant)).isEqualTo("dead");
+        assertThat(ownerOf(accepted)).isNull();
+        // a late write of the previous owner fails its version check instead of taking the run back
+        assertThat(versionOf(queued)).isGreaterThan(versionBefore);
+        assertThat(custody.adopt("hpc", "default", "heir").runs()).isZero(); // adopting again changes nothing
+    }
+
+    @Test
+    void ownersOfJobsAndRemovableDirectoriesComeFromTheRunsAsStored() {
+        RunSpec onHpc = new RunSpec(
+                "demo/sweep", "slurm", "hpc", "bash", null, new RunSpec.Payload("true", null), null, null, null, null);
+        UUID ended = runs.saveAndFlush(slurmRun(onHpc, "default")).getId();
+        UUID endedRecently = runs.saveAndFlush(slurmRun(onHpc, "default")).getId();
+        UUID draining = runs.saveAndFlush(slurmRun(onHpc, "default")).getId();
+        UUID running = runs.saveAndFlush(slurmRun(onHpc, "default")).getId();
+        Instant longAgo = Instant.now().minus(Duration.ofDays(30));
+        jdbc.update(
+                "UPDATE run SET state = 'COMPLETED', slurm_job_id = '1', finished_at = ? WHERE id IN (?, ?)",
+                java.sql.Timestamp.from(longAgo),
+                ended,
+                draining);
+        jdbc.update(
+                "UPDATE run SET state = 'COMPLETED', slurm_job_id = '2', finished_at = ? WHERE id = ?",
+                java.sql.Timestamp.from(Instant.now()),
+                endedRecently);
+        jdbc.update("UPDATE run SET state = 'RUNNING', slurm_job_id = '3' WHERE id = ?", running);
+        logs.draining(draining);
+
+        UUID unknown = UUID.randomUUID();
+        Map<UUID, RunCustody.JobOwner> owners = custody.owners(List.of(ended, running, unknown));
+        assertThat(owners).containsOnlyKeys(ended, running);
+        assertThat(owners.get(running))
+                .isEqualTo(new RunCustody.JobOwner(running, "hpc", "default", RunState.RUNNING, "3"));
+
+        assertThat(custody.removableDirectories("hpc", "default", Duration.ofDays(7), 10))
+                .containsExactly(ended);
+        assertThat(custody.removableDirectories("hpc", "team-b", Duration.ofDays(7), 10))
+                .isEmpty();
+        custody.directoriesRemoved(List.of(ended));
+        assertThat(custody.removableDirectories("hpc", "default", Duration.ofDays(7), 10))
+                .isEmpty();
+        assertThat(custody.removableDirectories("hpc", "default", Duration.ZERO, 10))
+                .containsExactly(endedRecently);
+    }
+
+    private long versionOf(UUID id) {
+        return jdbc.queryForObject("SELECT version FROM run WHERE id = ?", Long.class, id);
+    }
+
+    private String ownerOf(UUID id) {
+        return jdbc.queryForObject("SELECT owner_id FROM run WHERE id = ?", String.class, id);
     }
 
     private static Run slurmRun(RunSpec spec, String identity) {

@@ -4,22 +4,19 @@ import io.slurmgateway.clusters.Cluster;
 import io.slurmgateway.clusters.ClusterAccount;
 import io.slurmgateway.clusters.ClusterIdentity;
 import io.slurmgateway.execution.ExecutionMetrics;
-import io.slurmgateway.execution.LogStore;
 import io.slurmgateway.execution.StepGuard;
 import io.slurmgateway.execution.TickLoop;
-import io.slurmgateway.runs.ClaimedRun;
-import io.slurmgateway.runs.RunState;
 import io.slurmgateway.runs.RunWorkQueue;
 import io.slurmgateway.slurm.SlurmClient;
 import io.slurmgateway.slurm.SlurmMetrics;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -28,8 +25,11 @@ import org.slf4j.MDC;
  * Everything the gateway does on one cluster account (the cluster's own, or a tenant's identity), on threads that
  * never wait for each other: one submits accepted runs (woken by each new run) and retries uncertain submissions
  * ({@link Submissions}); one, every poll interval, sends cancels, polls the active jobs (one squeue) and records the
- * outcomes of the ended ones; one copies output and Pipes messages ({@link #copyTick}); and the
- * {@link LiveUsageSampler}, when live usage is on, samples the running jobs.
+ * outcomes of the ended ones; one copies output and Pipes messages ({@link #copyTick}); one sweeps the account
+ * ({@link ClusterSweep}); and the {@link LiveUsageSampler}, when live usage is on, samples the running jobs.
+ *
+ * <p>A worker runs only on the instance that holds the account's lease ({@link LeasedAccount}), and each of its ticks
+ * acts only while the lease is held, so that no two instances ever act on one account's jobs at once.
  */
 final class ClusterWorker {
 
@@ -55,33 +55,41 @@ final class ClusterWorker {
     private final TickLoop pollLoop;
     private final TickLoop copyLoop;
     private final long copyBudgetNanos;
-    private final LogStore store;
+    private final ClusterSweep sweep;
+    private final BooleanSupplier leaseHeld;
+    private final AccountRecovery recovery;
+    private final JobOutcomes outcomes;
     private volatile boolean recovered;
 
+    /**
+     * @param leaseHeld whether this instance holds the account's lease now: nothing is done while it does not
+     * @param stagingElsewhere runs another instance was submitting when this one took the lease over: that submission
+     *     may still be under way, so each is checked by name only once it has certainly ended
+     */
     ClusterWorker(
             Cluster cluster,
             ClusterAccount account,
             String owner,
+            BooleanSupplier leaseHeld,
+            List<UUID> stagingElsewhere,
             int submitBatchSize,
             SlurmSubmitter submitter,
             SlurmJobTracker tracker,
             LiveUsageSampler liveUsage,
-            RemoteLogTailer tailer,
-            LogStore store,
-            RunWorkQueue queue,
-            ExecutionMetrics metrics,
-            SlurmMetrics slurmMetrics) {
+            WorkerServices services) {
         this.cluster = cluster.name();
+        this.leaseHeld = leaseHeld;
         this.identity = account.identity();
         this.owner = owner;
         this.slurm = account.slurm();
         this.submitter = submitter;
         this.tracker = tracker;
         this.liveUsage = liveUsage;
-        this.tailer = tailer;
-        this.store = store;
-        this.queue = queue;
-        this.slurmMetrics = slurmMetrics;
+        this.tailer = services.tailer();
+        this.outcomes = new JobOutcomes(services.store(), services.queue());
+        this.queue = services.queue();
+        this.slurmMetrics = services.slurmMetrics();
+        ExecutionMetrics metrics = services.metrics();
         String scheduler = "slurm:" + this.cluster;
         this.steps = new StepGuard(scheduler, metrics);
         this.submissions = new Submissions(
@@ -93,7 +101,18 @@ final class ClusterWorker {
                 submitter,
                 queue,
                 metrics,
-                job -> active.putIfAbsent(job.runId(), job));
+                job -> active.putIfAbsent(job.runId(), job),
+                leaseHeld);
+        this.recovery = new AccountRecovery(
+                this.cluster,
+                identity,
+                owner,
+                stagingElsewhere,
+                Submissions.longestSubmission(cluster.settings()),
+                queue,
+                submitter,
+                tailer,
+                submissions);
         String threads = ClusterIdentity.DEFAULT.equals(identity) ? this.cluster : this.cluster + "/" + identity;
         this.submitLoop = new TickLoop(
                 "slurm-submit-" + threads, scheduler, cluster.settings().pollInterval(), this::submitTick, metrics);
@@ -102,6 +121,17 @@ final class ClusterWorker {
         this.copyLoop = new TickLoop(
                 "slurm-output-" + threads, scheduler, cluster.settings().pollInterval(), this::copyTick, metrics);
         this.copyBudgetNanos = cluster.settings().pollInterval().toNanos();
+        this.sweep = new ClusterSweep(
+                this.cluster,
+                account,
+                owner,
+                cluster.settings(),
+                submitter,
+                services.custody(),
+                queue,
+                metrics,
+                leaseHeld,
+                this::adopted);
     }
 
     /** Starts the worker's threads: submitting, following the submitted jobs, and sampling them when that is on. */
@@ -109,6 +139,7 @@ final class ClusterWorker {
         submitLoop.start();
         pollLoop.start();
         copyLoop.start();
+        sweep.start();
         liveUsage.start();
     }
 
@@ -116,6 +147,7 @@ final class ClusterWorker {
         submitLoop.stop();
         pollLoop.stop();
         copyLoop.stop();
+        sweep.stop();
         liveUsage.stop();
     }
 
@@ -131,7 +163,7 @@ final class ClusterWorker {
 
     /** One pass of submissions: new runs, then retries that are due. */
     void submitTick() {
-        if (!recovered) {
+        if (!recovered || !leaseHeld.getAsBoolean()) {
             return; // recovery may hand over runs this instance was submitting: they must be known first
         }
         try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster);
@@ -143,6 +175,9 @@ final class ClusterWorker {
 
     /** One pass over the submitted jobs: cancels, one poll, and recording the outcomes of the ended ones. */
     void pollTick() {
+        if (!leaseHeld.getAsBoolean()) {
+            return;
+        }
         try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster);
                 MDC.MDCCloseable identityInMdc = MDC.putCloseable("clusterIdentity", identity)) {
             if (!recovered) {
@@ -167,6 +202,9 @@ final class ClusterWorker {
      * a lot never delays polling, cancels or any job's outcome.
      */
     void copyTick() {
+        if (!leaseHeld.getAsBoolean()) {
+            return;
+        }
         try (MDC.MDCCloseable ignored = MDC.putCloseable("cluster", cluster);
                 MDC.MDCCloseable identityInMdc = MDC.putCloseable("clusterIdentity", identity)) {
             steps.run("logs", () -> {
@@ -192,31 +230,14 @@ final class ClusterWorker {
         }
     }
 
-    /** Takes over the runs this instance was submitting or following on this cluster account before it stopped. */
     private void recover() throws IOException {
-        for (ClaimedRun run : queue.drainingOnCluster(owner, cluster, identity)) {
-            ActiveJob job = ActiveJob.draining(run.id(), run.slurmJobId(), submitter.directoryOf(run), run.state());
-            tailer.resume(job);
-            active.put(run.id(), job);
-        }
-        for (ClaimedRun run : queue.ownedOnCluster(
-                owner, cluster, identity, List.of(RunState.STAGING, RunState.QUEUED, RunState.RUNNING))) {
-            if (run.state() == RunState.STAGING) {
-                submissions.checkAgain(run);
-            } else {
-                ActiveJob job = ActiveJob.of(run, run.slurmJobId(), submitter.directoryOf(run), run.state());
-                tailer.resume(job);
-                active.put(run.id(), job);
-            }
-        }
-        if (!active.isEmpty() || submissions.pendingChecks() > 0) {
-            log.info(
-                    "cluster '{}', identity '{}': following {} job(s) again, {} submission(s) to check",
-                    cluster,
-                    identity,
-                    active.size(),
-                    submissions.pendingChecks());
-        }
+        recovery.recover(active);
+    }
+
+    /** The sweep adopted runs: the next poll tick recovers again, to follow them too. */
+    private void adopted(List<UUID> stagingElsewhere) {
+        recovery.adopted(stagingElsewhere);
+        recovered = false;
     }
 
     private void sendCancels() throws IOException {
@@ -259,41 +280,7 @@ final class ClusterWorker {
         }
     }
 
-    /**
-     * Records the outcome of each ended job once all its Pipes messages are relayed (they can change it), whether or
-     * not its output is all copied yet: a run whose output is still being copied is marked draining first, and its
-     * logs are complete once the copying is done.
-     */
-    private synchronized void finishSettled() { // on the polling thread each tick, and on the output thread
-        for (Iterator<ActiveJob> jobs = active.values().iterator(); jobs.hasNext(); ) {
-            ActiveJob job = jobs.next();
-            try (MDC.MDCCloseable ignored =
-                    MDC.putCloseable("runId", job.runId().toString())) {
-                ActiveJob.Ending ending = job.ending();
-                if (!job.isOutcomeRecorded() && ending != null && job.isMessagesFinal()) {
-                    boolean outputFinal = job.isOutputFinal(); // read once: the output thread may set it meanwhile
-                    if (!outputFinal) {
-                        store.draining(job.runId());
-                    }
-                    queue.finishSlurm(
-                            job.runId(),
-                            ending.outcome(),
-                            ending.exitCode(),
-                            ending.slurmState(),
-                            ending.slurmReason(),
-                            ending.description(),
-                            ending.usage());
-                    job.markOutcomeRecorded();
-                    if (outputFinal) {
-                        jobs.remove();
-                        continue;
-                    }
-                }
-                if (job.isOutcomeRecorded() && job.isOutputFinal()) {
-                    store.drained(job.runId());
-                    jobs.remove();
-                }
-            }
-        }
+    private void finishSettled() {
+        outcomes.finishSettled(active);
     }
 }

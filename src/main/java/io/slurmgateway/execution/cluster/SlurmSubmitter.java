@@ -133,10 +133,15 @@ final class SlurmSubmitter {
 
     /** The run's directory on the cluster. */
     String directoryOf(ClaimedRun run) throws IOException {
+        return directoryOf(run.id());
+    }
+
+    /** The directory of a run on the cluster: {@code <work-dir>/<run id>}, the work directory made absolute. */
+    String directoryOf(java.util.UUID runId) throws IOException {
         if (workDir == null) {
             workDir = account.runner().absolutePath(account.workDir());
         }
-        return workDir + "/" + run.id();
+        return workDir + "/" + runId;
     }
 
     private Attempt retryOrGiveUp(ClaimedRun run, String message, boolean lastAttempt) {

@@ -32,6 +32,7 @@ final class Submissions {
     private final RunWorkQueue queue;
     private final ExecutionMetrics metrics;
     private final Consumer<ActiveJob> onActive;
+    private final java.util.function.BooleanSupplier leaseHeld;
 
     /** Filled by recovery on the polling thread, worked off by the submitting thread. */
     private final Map<UUID, Retry> retries = new ConcurrentHashMap<>();
@@ -48,7 +49,8 @@ final class Submissions {
             SlurmSubmitter submitter,
             RunWorkQueue queue,
             ExecutionMetrics metrics,
-            Consumer<ActiveJob> onActive) {
+            Consumer<ActiveJob> onActive,
+            java.util.function.BooleanSupplier leaseHeld) {
         this.cluster = cluster;
         this.identity = identity;
         this.settings = settings;
@@ -58,11 +60,28 @@ final class Submissions {
         this.queue = queue;
         this.metrics = metrics;
         this.onActive = onActive;
+        this.leaseHeld = leaseHeld;
     }
 
-    /** A run this instance was staging before it stopped: checked by name before anything is submitted. */
-    void checkAgain(ClaimedRun run) {
-        retries.put(run.id(), new Retry(run, 0, System.nanoTime()));
+    /**
+     * A run this instance, or the instance it took over from, was staging: checked by name before anything is
+     * submitted, once {@code after} has passed.
+     */
+    void checkAgain(ClaimedRun run, Duration after) {
+        retries.put(run.id(), new Retry(run, 0, System.nanoTime() + after.toNanos()));
+    }
+
+    /**
+     * The longest one submission can take from the moment it is decided: waiting for a connection and a channel, then
+     * sbatch, which is killed on the cluster past its limit.
+     */
+    static Duration longestSubmission(ClusterProperties settings) {
+        return settings.connectTimeout().plus(settings.channelWaitTimeout()).plus(settings.killOnClusterAfter());
+    }
+
+    /** Whether a run waits here to be checked or submitted again. */
+    boolean isPending(UUID runId) {
+        return retries.containsKey(runId);
     }
 
     int pendingChecks() {
@@ -86,6 +105,10 @@ final class Submissions {
     }
 
     private void attempt(ClaimedRun run, int attempt, boolean mayExist) {
+        if (!leaseHeld.getAsBoolean()) { // the lease lapsed mid-batch: the run stays STAGING, and whoever holds the
+            retries.put(run.id(), new Retry(run, attempt - 1, System.nanoTime())); // lease next checks it by name
+            return;
+        }
         try (MDC.MDCCloseable ignored = MDC.putCloseable("runId", run.id().toString())) {
             try {
                 follow(run, attempt, submitter.submit(run, mayExist, attempt >= settings.submitAttempts()));
