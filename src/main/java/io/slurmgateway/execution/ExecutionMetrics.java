@@ -16,7 +16,7 @@ public class ExecutionMetrics {
 
     /**
      * A scheduler step failed; {@code scheduler} is {@code direct} or {@code slurm:<cluster>}, {@code step} one of a
-     * fixed set (tick, stage, start, watch, recover, submit, poll, cancel, usage).
+     * fixed set (tick, stage, start, watch, recover, submit, poll, cancel, usage, lease, adopt, orphans, cleanup).
      */
     public void stepFailed(String scheduler, String step) {
         Counter.builder("gateway.scheduler.errors")

@@ -31,7 +31,7 @@ public final class StepGuard {
     /**
      * Runs a step; a failure is logged and counted.
      *
-     * @param step one of a fixed set of names (stage, start, watch, recover, submit, poll, cancel, usage), the tag
+     * @param step one of a fixed set of names (stage, start, watch, recover, submit, poll, cancel, usage, lease, adopt, orphans, cleanup), the tag
      * @return whether the step succeeded
      */
     public boolean run(String step, Step work) {

@@ -30,7 +30,7 @@ final class RecordedCommands {
         this.metrics = metrics;
     }
 
-    /** Runs a command; {@code purpose} is one of submit, poll, lookup, cancel, logs, info, usage. */
+    /** Runs a command; {@code purpose} is one of submit, poll, lookup, cancel, logs, info, usage, sweep, cleanup. */
     CommandResult run(String purpose, String program, List<String> command) throws IOException {
         return run(purpose, program, command, null);
     }

@@ -20,7 +20,7 @@ public class SlurmMetrics {
         this.registry = registry;
     }
 
-    /** A command ran on a cluster; {@code purpose} is one of submit, poll, lookup, cancel, logs, info. */
+    /** A command ran on a cluster; {@code purpose} is one of submit, poll, lookup, cancel, logs, info, usage, sweep, cleanup. */
     void commandRan(String cluster, String program, String purpose) {
         Counter.builder("gateway.slurm.commands")
                 .description("Commands run on a cluster's login node, by program and purpose")
