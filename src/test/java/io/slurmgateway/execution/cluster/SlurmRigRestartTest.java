@@ -7,9 +7,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.slurmgateway.SlurmGatewayApplication;
 import io.slurmgateway.support.GatewayClient;
+import io.slurmgateway.support.RigControl;
 import io.slurmgateway.support.SlurmRigAvailable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -154,16 +154,6 @@ class SlurmRigRestartTest {
     }
 
     private static String run(String... command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        try {
-            if (process.waitFor() != 0) {
-                throw new IOException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new IOException(interrupted);
-        }
-        return output;
+        return RigControl.run(command).strip();
     }
 }
