@@ -67,6 +67,7 @@ import org.springframework.util.unit.DataSize;
  *     ends FAILED
  * @param submitAttempts how often a submission that failed for a transient reason is tried in all
  * @param submitRetryBackoff the wait before the first retry of such a submission; it doubles with each further try
+ * @param backpressure how many active runs and submissions a second the cluster takes ({@link ClusterBackpressure})
  * @param access who may run on the cluster, and which partitions, accounts and QoS each may request; open by default
  * @param identities one account per tenant, by name ({@link ClusterIdentity}): when any is configured, every run
  *     executes under the identity mapped to its creator, a creator mapped to none may not use the cluster, and
@@ -110,6 +111,7 @@ public record ClusterProperties(
         @DefaultValue("10m") @NotNull Duration lostJobTimeout,
         @DefaultValue("5") @Min(1) int submitAttempts,
         @DefaultValue("2s") @NotNull Duration submitRetryBackoff,
+        @DefaultValue @Valid @NotNull ClusterBackpressure backpressure,
         @Valid ClusterAccess access,
         @DefaultValue @NotNull Map<String, @Valid @NotNull ClusterIdentity> identities,
         @DefaultValue @Valid @NotNull LaunchDefaults launchers) {
