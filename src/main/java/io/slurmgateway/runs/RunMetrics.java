@@ -33,7 +33,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
  *   <li>{@code gateway.runs.queue.wait} and {@code gateway.runs.duration}: histograms of finished runs;
  *   <li>{@code gateway.runs.cpu.efficiency} and {@code gateway.runs.max.rss}: of finished Slurm runs with accounting;
  *   <li>{@code gateway.runs.held.back{cluster,limit}}: accepted runs that started waiting for their cluster's
- *       backpressure.
+ *       backpressure, and {@code gateway.runs.refused{limit}}: creates refused because the backlog was full.
  * </ul>
  */
 @Component
@@ -139,6 +139,15 @@ class RunMetrics implements DisposableBean {
                     .register(registry)
                     .increment(runs);
         }
+    }
+
+    /** A create was refused for the gateway-wide {@code limit} ({@code max-backlog}). */
+    void refused(String limit) {
+        Counter.builder("gateway.runs.refused")
+                .description("Creates refused with 429 because the gateway's backlog of accepted runs was full")
+                .tags(Tags.of("limit", limit))
+                .register(registry)
+                .increment();
     }
 
     private void countByState() {

@@ -46,6 +46,8 @@ interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecut
 
     long countByModeAndClusterAndStateIn(String mode, String cluster, Collection<RunState> states);
 
+    long countByState(RunState state);
+
     List<Run> findByOwnerAndModeAndClusterAndSlurmJobIdentityAndStateIn(
             String owner, String mode, String cluster, String identity, Collection<RunState> states);
 
