@@ -67,15 +67,9 @@ import org.springframework.util.unit.DataSize;
  *     ends FAILED
  * @param submitAttempts how often a submission that failed for a transient reason is tried in all
  * @param submitRetryBackoff the wait before the first retry of such a submission; it doubles with each further try
- * @param sweepInterval how often the instance that holds a cluster account's lease sweeps it: adopts runs of the
- *     account that another instance still owns, cancels orphan jobs and removes old run directories (below);
- *     {@code 0s} turns the sweep off
- * @param cancelOrphans whether the sweep cancels the account's jobs named {@code sg-<run id>} that no live run owns
- *     (the run ended, follows another job, or does not exist). The {@code sg-} names belong to the gateway: turn it off
- *     for a cluster account that another gateway (with another database) also submits as
- * @param workDirRetention how long a run's directory on the cluster is kept after the run ended and its output and
- *     messages are stored; then the sweep removes it (directories of runs still active or still being
- *     copied are never removed). {@code 0s} keeps directories forever
+ * @param housekeeping how the cluster's accounts are swept: strays adopted, orphan jobs cancelled, old run
+ *     directories removed ({@link ClusterHousekeeping})
+ * @param backpressure how many active runs and submissions a second the cluster takes ({@link ClusterBackpressure})
  * @param access who may run on the cluster, and which partitions, accounts and QoS each may request; open by default
  * @param identities one account per tenant, by name ({@link ClusterIdentity}): when any is configured, every run
  *     executes under the identity mapped to its creator, a creator mapped to none may not use the cluster, and
@@ -119,9 +113,8 @@ public record ClusterProperties(
         @DefaultValue("10m") @NotNull Duration lostJobTimeout,
         @DefaultValue("5") @Min(1) int submitAttempts,
         @DefaultValue("2s") @NotNull Duration submitRetryBackoff,
-        @DefaultValue("5m") @NotNull Duration sweepInterval,
-        @DefaultValue("true") boolean cancelOrphans,
-        @DefaultValue("7d") @NotNull Duration workDirRetention,
+        @DefaultValue @Valid @NotNull ClusterHousekeeping housekeeping,
+        @DefaultValue @Valid @NotNull ClusterBackpressure backpressure,
         @Valid ClusterAccess access,
         @DefaultValue @NotNull Map<String, @Valid @NotNull ClusterIdentity> identities,
         @DefaultValue @Valid @NotNull LaunchDefaults launchers) {

@@ -102,6 +102,14 @@ public class Run extends AbstractAggregateRoot<Run> {
         moveTo(RunState.STAGING, "staging", now);
     }
 
+    /** Says why an accepted run waits, with a note; the reason it already shows changes nothing (no new note). */
+    void waitFor(String why, Instant now) {
+        if (state == RunState.ACCEPTED && !why.equals(reason)) {
+            reason = why;
+            note(why, now);
+        }
+    }
+
     void markQueued(String reason, Instant now) {
         moveTo(RunState.QUEUED, reason, now);
     }
@@ -235,7 +243,6 @@ public class Run extends AbstractAggregateRoot<Run> {
         return cluster;
     }
 
-    /** What the client asked for. */
     public RunRequest getRequest() {
         return request;
     }
@@ -284,12 +291,10 @@ public class Run extends AbstractAggregateRoot<Run> {
         return cancelRequested;
     }
 
-    /** When the run reached each stage of its life. */
     public RunTimes getTimes() {
         return times;
     }
 
-    /** The addresses its launcher published (a framework's UI or dashboard). */
     public RunEndpoints getEndpoints() {
         return endpoints == null ? RunEndpoints.NONE : endpoints;
     }

@@ -31,7 +31,9 @@ import org.springframework.transaction.event.TransactionalEventListener;
  *   <li>{@code gateway.runs.oldest.age{state,mode,cluster}}: how old the oldest run not yet ended is, by state;
  *   <li>{@code gateway.runs.transitions{from,to,mode,cluster}}: state changes this instance committed;
  *   <li>{@code gateway.runs.queue.wait} and {@code gateway.runs.duration}: histograms of finished runs;
- *   <li>{@code gateway.runs.cpu.efficiency} and {@code gateway.runs.max.rss}: of finished Slurm runs with accounting.
+ *   <li>{@code gateway.runs.cpu.efficiency} and {@code gateway.runs.max.rss}: of finished Slurm runs with accounting;
+ *   <li>{@code gateway.runs.held.back{cluster,limit}}: accepted runs that started waiting for their cluster's
+ *       backpressure, and {@code gateway.runs.refused{limit}}: creates refused because the backlog was full.
  * </ul>
  */
 @Component
@@ -126,6 +128,26 @@ class RunMetrics implements DisposableBean {
                     .register(registry)
                     .record(usage.maxRssBytes());
         }
+    }
+
+    /** {@code runs} accepted runs of a cluster started waiting for its backpressure {@code limit}, or for another. */
+    void heldBack(String cluster, String limit, int runs) {
+        if (runs > 0) {
+            Counter.builder("gateway.runs.held.back")
+                    .description("Accepted runs that started waiting for a limit of their cluster's backpressure")
+                    .tags(Tags.of("cluster", cluster, "limit", limit))
+                    .register(registry)
+                    .increment(runs);
+        }
+    }
+
+    /** A create was refused for the gateway-wide {@code limit} ({@code max-backlog}). */
+    void refused(String limit) {
+        Counter.builder("gateway.runs.refused")
+                .description("Creates refused with 429 because the gateway's backlog of accepted runs was full")
+                .tags(Tags.of("limit", limit))
+                .register(registry)
+                .increment();
     }
 
     private void countByState() {

@@ -33,6 +33,21 @@ interface RunRepository extends JpaRepository<Run, UUID>, JpaSpecificationExecut
             nativeQuery = true)
     List<Run> lockOldestAcceptedOnCluster(String cluster, String identity, int limit);
 
+    /**
+     * Locks the oldest accepted runs of a cluster account that do not show {@code reason} yet, to show it; rows a
+     * claimer holds are skipped (it is taking them).
+     */
+    @Query(
+            value = "SELECT * FROM run WHERE state = 'ACCEPTED' AND mode = 'slurm' AND cluster = :cluster"
+                    + " AND cluster_identity = :identity AND (reason IS NULL OR reason <> :reason)"
+                    + " ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED",
+            nativeQuery = true)
+    List<Run> lockAcceptedNotShowing(String cluster, String identity, String reason, int limit);
+
+    long countByModeAndClusterAndStateIn(String mode, String cluster, Collection<RunState> states);
+
+    long countByState(RunState state);
+
     List<Run> findByOwnerAndModeAndClusterAndSlurmJobIdentityAndStateIn(
             String owner, String mode, String cluster, String identity, Collection<RunState> states);
 

@@ -30,8 +30,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RunService {
 
     private final RunRepository runs;
-    /** How long a caller at its active-run limit is told to wait; runs take at least this long to end. */
-    private static final long ACTIVE_RUNS_RETRY_AFTER_SECONDS = 30;
 
     /** The Pipes methods that report results. */
     private static final List<String> REPORTED_RESULTS =
@@ -46,7 +44,7 @@ public class RunService {
     private final ConflictRetry retry;
     private final ClusterRegistry clusters;
     private final ClusterAdmission admission;
-    private final SecurityProperties security;
+    private final AcceptLimits limits;
 
     RunService(
             RunRepository runs,
@@ -58,8 +56,9 @@ public class RunService {
             PlatformTransactionManager transactionManager,
             ConflictRetry retry,
             ClusterRegistry clusters,
-            SecurityProperties security) {
-        this.security = security;
+            SecurityProperties security,
+            RunMetrics metrics) {
+        this.limits = new AcceptLimits(runs, properties, security, metrics);
         this.clusters = clusters;
         this.admission = new ClusterAdmission(clusters);
         this.runs = runs;
@@ -84,7 +83,8 @@ public class RunService {
      * conflict. Keys are the caller's own: another caller's run is never found by one.
      *
      * @throws NotPermittedException for a local run of a caller without the role {@code local}
-     * @throws LimitExceededException when the caller has {@code gateway.security.limits.max-active-runs} runs going
+     * @throws LimitExceededException when the caller has {@code gateway.security.limits.max-active-runs} runs going,
+     *     or the gateway {@code gateway.runs.max-backlog} accepted runs
      */
     public Created create(RunSpec requested, String idempotencyKey, Caller caller) {
         RunSpec spec = requested.withDefaults(
@@ -106,7 +106,7 @@ public class RunService {
                 return repeatOf(earlier.get(), spec, fingerprint, caller);
             }
         }
-        checkActiveRuns(caller);
+        limits.check(caller);
         Run run = Run.accept(
                 UUID.randomUUID(),
                 spec,
@@ -131,19 +131,6 @@ public class RunService {
             return runs.findByRequestCreatedByAndRequestIdempotencyKey(caller.name(), idempotencyKey)
                     .map(winner -> repeatOf(winner, spec, fingerprint, caller))
                     .orElseThrow(() -> raced);
-        }
-    }
-
-    private void checkActiveRuns(Caller caller) {
-        int limit = security.limits().maxActiveRuns();
-        if (limit > 0
-                && security.authenticationConfigured() // limits are per principal; unauthenticated, there is one
-                && runs.countByRequestCreatedByAndStateIn(caller.name(), RunState.ACTIVE) >= limit) {
-            Audit.mutation(caller, "create", null, "refused: active run limit");
-            throw new LimitExceededException(
-                    "'" + caller.name() + "' has " + limit + " runs that have not ended"
-                            + " (gateway.security.limits.max-active-runs); retry once one has",
-                    ACTIVE_RUNS_RETRY_AFTER_SECONDS);
         }
     }
 

@@ -29,6 +29,7 @@ public class RunWorkQueue {
     private final ConflictRetry retry;
     private final LiveUsageStore liveUsage;
     private final RunSpecJson json;
+    private final SubmissionGate gate;
 
     RunWorkQueue(
             RunRepository runs,
@@ -36,8 +37,10 @@ public class RunWorkQueue {
             PlatformTransactionManager transactionManager,
             ConflictRetry retry,
             LiveUsageStore liveUsage,
-            RunSpecJson json) {
+            RunSpecJson json,
+            SubmissionGate gate) {
         this.runs = runs;
+        this.gate = gate;
         this.json = json;
         this.clock = clock;
         this.transaction = new TransactionTemplate(transactionManager);
@@ -79,13 +82,9 @@ public class RunWorkQueue {
         return claimed(runs.saveAllAndFlush(claimed));
     }
 
-    /** Moves up to {@code limit} of the oldest accepted runs of a cluster account to STAGING, owned by {@code owner}. */
-    @Transactional
+    /** Moves accepted runs of a cluster account to STAGING for {@code owner}, as its {@link SubmissionGate} admits. */
     public List<ClaimedRun> claimForSubmission(String cluster, String identity, String owner, int limit) {
-        List<Run> claimed = runs.lockOldestAcceptedOnCluster(cluster, identity, limit);
-        Instant now = clock.instant();
-        claimed.forEach(run -> run.startStaging(owner, now));
-        return claimed(runs.saveAllAndFlush(claimed));
+        return claimed(gate.claim(cluster, identity, limit, run -> run.startStaging(owner, clock.instant())));
     }
 
     /**

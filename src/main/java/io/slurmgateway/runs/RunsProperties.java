@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param metricsRefresh how often the {@code gateway.runs} gauge counts runs by state in the database
  * @param localMaxTimeLimit the longest time limit a local run may ask for; a longer one is refused, and a run without
  *     one gets at most this
+ * @param maxBacklog how many runs may wait in ACCEPTED over the whole gateway (all modes, clusters and instances,
+ *     counted in the database); a create beyond it is refused with 429, creating nothing. 0, the default, is no limit
+ * @param backlogRetryAfter the {@code Retry-After} of such a refusal, rounded up to whole seconds
  */
 @Validated
 @ConfigurationProperties("gateway.runs")
@@ -35,4 +38,6 @@ public record RunsProperties(
         @DefaultValue("128") @Min(0) int maxEnvEntries,
         @DefaultValue("32KB") @NotNull DataSize maxEnvValueSize,
         @DefaultValue("15s") @NotNull Duration metricsRefresh,
-        @DefaultValue("24h") @NotNull Duration localMaxTimeLimit) {}
+        @DefaultValue("24h") @NotNull Duration localMaxTimeLimit,
+        @DefaultValue("0") @Min(0) int maxBacklog,
+        @DefaultValue("30s") @NotNull Duration backlogRetryAfter) {}

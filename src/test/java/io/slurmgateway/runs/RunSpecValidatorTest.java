@@ -97,7 +97,9 @@ class RunSpecValidatorTest {
                 128,
                 DataSize.ofKilobytes(32),
                 java.time.Duration.ofSeconds(15),
-                java.time.Duration.ofHours(24));
+                java.time.Duration.ofHours(24),
+                0,
+                java.time.Duration.ofSeconds(30));
         return new RunSpecValidator(
                 new LauncherRegistry(List.of(new AcceptingLauncher())),
                 properties,

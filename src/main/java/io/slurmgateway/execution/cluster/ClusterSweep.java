@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The housekeeping of one cluster account, every {@code sweep-interval} on the instance that holds its lease: adopts
+ * The housekeeping of one cluster account, every {@code housekeeping.sweep-interval} on the instance that holds its lease: adopts
  * runs of the account that another instance still owns (an instance that was renamed, or that lost its lease mid-way),
  * cancels jobs named {@code sg-<run id>} that no live run owns, and removes run directories on the cluster once
- * {@code work-dir-retention} has passed since their runs ended and their output was stored.
+ * {@code housekeeping.work-dir-retention} has passed since their runs ended and their output was stored.
  */
 final class ClusterSweep {
 
@@ -86,7 +86,7 @@ final class ClusterSweep {
         this.metrics = metrics;
         this.steps = new StepGuard("slurm:" + cluster, metrics);
         this.onAdopted = onAdopted;
-        Duration interval = settings.sweepInterval();
+        Duration interval = settings.housekeeping().sweepInterval();
         this.firstAtNanos = System.nanoTime() + interval.toNanos();
         String threads = ClusterIdentity.DEFAULT.equals(identity) ? cluster : cluster + "/" + identity;
         this.loop = interval.isZero()
@@ -119,10 +119,10 @@ final class ClusterSweep {
     /** One sweep; each of its parts fails on its own. */
     void sweep() {
         steps.run("adopt", this::adoptStrays);
-        if (settings.cancelOrphans()) {
+        if (settings.housekeeping().cancelOrphans()) {
             steps.run("orphans", this::cancelOrphans);
         }
-        if (!settings.workDirRetention().isZero()) {
+        if (!settings.housekeeping().workDirRetention().isZero()) {
             steps.run("cleanup", this::removeDirectories);
         }
     }
@@ -194,8 +194,8 @@ final class ClusterSweep {
     }
 
     private void removeDirectories() throws IOException {
-        List<UUID> runs =
-                custody.removableDirectories(cluster, identity, settings.workDirRetention(), REMOVALS_PER_SWEEP);
+        List<UUID> runs = custody.removableDirectories(
+                cluster, identity, settings.housekeeping().workDirRetention(), REMOVALS_PER_SWEEP);
         if (runs.isEmpty()) {
             return;
         }
@@ -209,6 +209,6 @@ final class ClusterSweep {
         log.info(
                 "removed the directories of {} run(s) ended more than {} ago",
                 runs.size(),
-                settings.workDirRetention());
+                settings.housekeeping().workDirRetention());
     }
 }

@@ -8,6 +8,7 @@ import io.slurmgateway.security.Callers;
 import io.slurmgateway.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -73,7 +74,18 @@ class RunController {
                 @ApiResponse(
                         responseCode = "413",
                         description = "The body is larger than gateway.api.max-request-size"),
-                @ApiResponse(responseCode = "415", description = "The body is not application/json")
+                @ApiResponse(responseCode = "415", description = "The body is not application/json"),
+                @ApiResponse(
+                        responseCode = "429",
+                        description = "The caller has gateway.security.limits.max-active-runs runs that have not"
+                                + " ended, or the gateway gateway.runs.max-backlog runs waiting in ACCEPTED: nothing"
+                                + " was created; retry after Retry-After seconds. A repeat with a known"
+                                + " Idempotency-Key is answered as before (200)",
+                        headers =
+                                @Header(
+                                        name = "Retry-After",
+                                        description = "Seconds to wait before trying again",
+                                        schema = @Schema(type = "integer")))
             })
     ResponseEntity<RunResponse> create(
             @RequestBody RunSpec spec,

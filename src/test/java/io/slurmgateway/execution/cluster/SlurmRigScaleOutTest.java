@@ -159,7 +159,9 @@ class SlurmRigScaleOutTest {
     @Test
     void theSweepCancelsAnOrphanJobAndRemovesOldRunDirectoriesOnly() throws Exception {
         GatewayProcess gateway = gateway(
-                "sweeper", "--gateway.clusters.rig.sweep-interval=2s", "--gateway.clusters.rig.work-dir-retention=1s");
+                "sweeper",
+                "--gateway.clusters.rig.housekeeping.sweep-interval=2s",
+                "--gateway.clusters.rig.housekeeping.work-dir-retention=1s");
         GatewayClient client = gateway.client();
         String orphan = "sg-" + UUID.randomUUID();
         String orphanJob = RigControl.submitAsUser("--job-name=" + orphan, "--output=/dev/null", "--wrap=sleep 300");
