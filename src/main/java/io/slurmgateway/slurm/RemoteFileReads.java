@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Many file reads in as few remote commands as fit under the argument limit (about 400 files per command): the
+ * Many file reads in as few remote commands as fit under the argument limit (about 200 files per command): the
  * commands run {@code read-files.sh} beside this class, which frames each file's bytes with their count.
  */
 final class RemoteFileReads {
