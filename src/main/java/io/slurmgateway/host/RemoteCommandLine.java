@@ -37,8 +37,11 @@ public record RemoteCommandLine(String line, String marker) {
     public static RemoteCommandLine of(List<String> argv, Duration timeout) {
         String marker = "--slurm-gateway-output-" + UUID.randomUUID() + "--";
         String quotedMarker = ShellQuoting.quote(marker);
-        String script = "printf '%s\\n' " + quotedMarker + " >&2; printf '%s\\n' " + quotedMarker
-                + "; exec timeout --signal=KILL " + killSeconds(timeout) + " " + ShellQuoting.commandLine(argv);
+        // bash reads ~/.bashrc when it thinks sshd started it at the top level (SHLVL below 2), and a login bash
+        // that execs its one command lowers SHLVL first: a command's own bash -c would print the banners again
+        String script = "SHLVL=$((${SHLVL:-0} + 1)); export SHLVL; printf '%s\\n' " + quotedMarker
+                + " >&2; printf '%s\\n' " + quotedMarker + "; exec timeout --signal=KILL " + killSeconds(timeout) + " "
+                + ShellQuoting.commandLine(argv);
         String encoded = Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_8));
         String line = "exec /bin/sh -c 'eval \"$(echo " + encoded + " | base64 -d)\"'";
         if (line.length() >= MAX_LINE) {
