@@ -53,11 +53,17 @@ final class RemoteFileReads {
             if (newline < 0) {
                 throw new IOException("truncated output while reading " + read.path());
             }
-            long length =
-                    Long.parseLong(new String(output, position, newline - position, StandardCharsets.US_ASCII).strip());
+            String[] header = new String(output, position, newline - position, StandardCharsets.US_ASCII)
+                    .strip()
+                    .split(" ");
+            if (header.length != 2) {
+                throw new IOException("unexpected output while reading " + read.path());
+            }
+            long length = Long.parseLong(header[0]);
+            long size = Long.parseLong(header[1]);
             position = newline + 1;
             if (length < 0) {
-                results.add(new LogRead.Result(read, new byte[0], true));
+                results.add(new LogRead.Result(read, new byte[0], true, -1));
                 continue;
             }
             if (position + length > output.length) {
@@ -65,7 +71,7 @@ final class RemoteFileReads {
             }
             byte[] bytes = Arrays.copyOfRange(output, position, position + (int) length);
             position += (int) length;
-            results.add(new LogRead.Result(read, bytes, false));
+            results.add(new LogRead.Result(read, bytes, false, size));
         }
         return results;
     }
