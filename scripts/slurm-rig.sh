@@ -9,8 +9,8 @@
 #   hpctcsh   login shell tcsh, whose ~/.cshrc prints a banner on stdout and stderr
 #   hpcbanner login shell bash, whose ~/.bashrc (which bash reads for ssh commands) and ~/.profile print banners on
 #             stdout and stderr
-#   Their users and keys are in application-rig.yml under rig.login-shells.<tcsh|banner>.{user,private-key},
-#   a key the gateway does not read.
+#   Their users and keys are in $RIG_DIR/login-shells.yml as rig.login-shells.<tcsh|banner>.{user,private-key}
+#   (a file of its own, which the gateway does not read).
 #
 # up      installs missing packages and the launchers' frameworks (Spark, Dask: scripts/rig-frameworks.sh), writes
 #         every configuration, starts what is not running, waits until the nodes are idle and an SSH login works,
@@ -51,6 +51,7 @@ PID_DIR=$RIG_DIR/run
 # user itself can reach it wherever the repository is checked out
 HOME_BASE=${HOME_BASE:-/home}
 CONFIG_OUT=$RIG_DIR/application-rig.yml
+LOGIN_SHELLS_OUT=$RIG_DIR/login-shells.yml
 FRAMEWORKS_DIR=${FRAMEWORKS_DIR:-/opt/slurm-rig}
 SPARK_VERSION=${SPARK_VERSION:-3.5.8}
 
@@ -317,6 +318,18 @@ echo "Welcome to the slurm rig (bash banner on stdout)"
 echo "Notice: bash banner on stderr" >&2'
   profile "$BANNER_USER" .bashrc "$bash_banner"
   profile "$BANNER_USER" .profile "$bash_banner"
+  cat > "$LOGIN_SHELLS_OUT" <<EOF
+# written by scripts/slurm-rig.sh: accounts whose login shell is tcsh, or prints banners, for the tests of remote
+# commands (SlurmRigLoginShellsTest); the gateway does not read this file
+rig:
+  login-shells:
+    tcsh:
+      user: $TCSH_USER
+      private-key: $SSH_DIR/id_ed25519_tcsh
+    banner:
+      user: $BANNER_USER
+      private-key: $SSH_DIR/id_ed25519_banner
+EOF
 }
 
 start_sshd() {
@@ -388,14 +401,6 @@ rig:
   tenant:
     user: $TENANT_USER
     private-key: $SSH_DIR/id_ed25519_tenant
-  # accounts whose login shells print banners (hpcbanner) or are tcsh (hpctcsh), for the tests of remote commands
-  login-shells:
-    tcsh:
-      user: $TCSH_USER
-      private-key: $SSH_DIR/id_ed25519_tcsh
-    banner:
-      user: $BANNER_USER
-      private-key: $SSH_DIR/id_ed25519_banner
   frameworks:
     spark-home: $FRAMEWORKS_DIR/spark-$SPARK_VERSION
     spark-scala-version: "2.12"
@@ -443,7 +448,7 @@ down() {
   stop_by_pid /run/slurmdbd.pid slurmdbd
   if [ -e "$PID_DIR/mariadbd.owned" ]; then stop_by_pid /run/mysqld/mysqld.pid mariadbd; rm -f "$PID_DIR/mariadbd.owned"; fi
   if [ -e "$PID_DIR/munged.owned" ]; then stop_by_pid /run/munge/munged.pid munged; rm -f "$PID_DIR/munged.owned"; fi
-  rm -f "$CONFIG_OUT"
+  rm -f "$CONFIG_OUT" "$LOGIN_SHELLS_OUT"
   say "rig is down"
 }
 
