@@ -5,6 +5,13 @@
 #   munged -> [MariaDB] -> slurmdbd -> slurmctld -> slurmd c1, c2 -> sshd 127.0.0.1:2222 (users hpcuser and
 #   hpcuser2, key only: the second is another tenant, for the tests of tenant identities)
 #
+#   Two more accounts, like the first but with untidy login shells, for the tests of remote commands:
+#   hpctcsh   login shell tcsh, whose ~/.cshrc prints a banner on stdout and stderr
+#   hpcbanner login shell bash, whose ~/.bashrc (which bash reads for ssh commands) and ~/.profile print banners on
+#             stdout and stderr
+#   Their users and keys are in $RIG_DIR/login-shells.yml as rig.login-shells.<tcsh|banner>.{user,private-key}
+#   (a file of its own, which the gateway does not read).
+#
 # up      installs missing packages and the launchers' frameworks (Spark, Dask: scripts/rig-frameworks.sh), writes
 #         every configuration, starts what is not running, waits until the nodes are idle and an SSH login works,
 #         then writes $RIG_DIR/application-rig.yml (cluster "rig").
@@ -15,7 +22,8 @@
 # Environment:
 #   RIG_DIR   state directory: keys, sshd files, pids, logs, the gateway configuration  (default: <repo>/.slurm-rig)
 #   HOME_BASE where the SSH user's home is created (default: /home)
-#   SSH_PORT  (2222)   SSH_USER (hpcuser)   TENANT_USER (hpcuser2)   NODES (2)   CPUS_PER_NODE (2)   MEM_PER_NODE (2048, MB)
+#   SSH_PORT  (2222)   SSH_USER (hpcuser)   TENANT_USER (hpcuser2)   TCSH_USER (hpctcsh)   BANNER_USER (hpcbanner)
+#   NODES (2)   CPUS_PER_NODE (2)   MEM_PER_NODE (2048, MB)
 #   FRAMEWORKS_DIR (/opt/slurm-rig)   SPARK_VERSION (3.5.8): where Spark and the examples go, see rig-frameworks.sh
 #   CGROUPS   auto | 1 | 0: with cgroups a job over its memory ends OUT_OF_MEMORY, without it FAILED 0:9
 #             (auto = on when a cgroup v1 memory controller is mounted)
@@ -29,6 +37,8 @@ RIG_DIR=${RIG_DIR:-$REPO_DIR/.slurm-rig}
 SSH_PORT=${SSH_PORT:-2222}
 SSH_USER=${SSH_USER:-hpcuser}
 TENANT_USER=${TENANT_USER:-hpcuser2}
+TCSH_USER=${TCSH_USER:-hpctcsh}
+BANNER_USER=${BANNER_USER:-hpcbanner}
 NODES=${NODES:-2}
 CPUS_PER_NODE=${CPUS_PER_NODE:-2}
 MEM_PER_NODE=${MEM_PER_NODE:-2048}
@@ -41,6 +51,7 @@ PID_DIR=$RIG_DIR/run
 # user itself can reach it wherever the repository is checked out
 HOME_BASE=${HOME_BASE:-/home}
 CONFIG_OUT=$RIG_DIR/application-rig.yml
+LOGIN_SHELLS_OUT=$RIG_DIR/login-shells.yml
 FRAMEWORKS_DIR=${FRAMEWORKS_DIR:-/opt/slurm-rig}
 SPARK_VERSION=${SPARK_VERSION:-3.5.8}
 
@@ -81,7 +92,7 @@ node_names() { local i; for i in $(seq 1 "$NODES"); do echo "c$i"; done; }
 
 install_missing_packages() {
   # slurm-wlm is only a metapackage of slurmctld, slurmd and slurm-client; its recommends pull in ~50 packages
-  local wanted=(slurmctld slurmd slurm-client slurmdbd munge openssh-server openssh-client) missing=() p
+  local wanted=(slurmctld slurmd slurm-client slurmdbd munge openssh-server openssh-client tcsh) missing=() p
   # a database that already answers on 127.0.0.1:3306 is used as it is: only its client is needed
   if (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null; then wanted+=(mariadb-client); else wanted+=(mariadb-server); fi
   for p in "${wanted[@]}"; do
@@ -269,12 +280,13 @@ start_slurm() {
   say "nodes: $(sinfo -h -N -o '%N=%T' | sort -u | paste -sd' ')"
 }
 
-# create_user USER KEY : a cluster account with its own home (mode 700, so no other account reads it), logging in
-# with the key pair KEY and KEY.pub, and a Slurm association in account rigacct
+# create_user USER KEY [SHELL] : a cluster account with its own home (mode 700, so no other account reads it), logging
+# in with the key pair KEY and KEY.pub, and a Slurm association in account rigacct; SHELL is its login shell (bash)
 create_user() {
-  local user=$1 key=$2 home
+  local user=$1 key=$2 shell=${3:-/bin/bash} home
   # password '*' rather than useradd's locked '!': sshd without PAM refuses key logins to locked accounts
-  getent passwd "$user" >/dev/null || useradd -m -d "$HOME_BASE/$user" -s /bin/bash -p '*' "$user"
+  getent passwd "$user" >/dev/null || useradd -m -d "$HOME_BASE/$user" -s "$shell" -p '*' "$user"
+  [ "$(getent passwd "$user" | cut -d: -f7)" = "$shell" ] || usermod -s "$shell" "$user"
   home=$(getent passwd "$user" | cut -d: -f6)
   chmod 700 "$home"
   runuser -u "$user" -- test -x "$home" || fail "$user cannot reach its home $home: make its parents traversable"
@@ -285,6 +297,39 @@ create_user() {
     sacctmgr -i add account rigacct Description=rig Organization=rig >/dev/null 2>&1 || true
     sacctmgr -i add user "$user" Account=rigacct DefaultAccount=rigacct >/dev/null 2>&1 || true
   fi
+}
+
+# profile USER FILE TEXT : a shell start-up file in USER's home, owned by USER, with exactly TEXT
+profile() {
+  local home; home=$(getent passwd "$1" | cut -d: -f6)
+  printf '%s\n' "$3" > "$home/$2.new"
+  chown "$1:$1" "$home/$2.new"; chmod 644 "$home/$2.new"; mv "$home/$2.new" "$home/$2"
+}
+
+# the accounts with untidy login shells: banners before every command, and a shell that is not a Bourne shell
+create_login_shell_users() {
+  create_user "$TCSH_USER" "$SSH_DIR/id_ed25519_tcsh" /usr/bin/tcsh
+  profile "$TCSH_USER" .cshrc '# written by scripts/slurm-rig.sh: a profile that talks, as some sites have
+echo "Welcome to the slurm rig (tcsh banner on stdout)"
+echo "Notice: tcsh banner on stderr" > /dev/stderr'
+  create_user "$BANNER_USER" "$SSH_DIR/id_ed25519_banner"
+  local bash_banner='# written by scripts/slurm-rig.sh: a profile that talks, as some sites have
+echo "Welcome to the slurm rig (bash banner on stdout)"
+echo "Notice: bash banner on stderr" >&2'
+  profile "$BANNER_USER" .bashrc "$bash_banner"
+  profile "$BANNER_USER" .profile "$bash_banner"
+  cat > "$LOGIN_SHELLS_OUT" <<EOF
+# written by scripts/slurm-rig.sh: accounts whose login shell is tcsh, or prints banners, for the tests of remote
+# commands (SlurmRigLoginShellsTest); the gateway does not read this file
+rig:
+  login-shells:
+    tcsh:
+      user: $TCSH_USER
+      private-key: $SSH_DIR/id_ed25519_tcsh
+    banner:
+      user: $BANNER_USER
+      private-key: $SSH_DIR/id_ed25519_banner
+EOF
 }
 
 start_sshd() {
@@ -322,6 +367,10 @@ EOF
     -o UserKnownHostsFile="$SSH_DIR/known_hosts" -o StrictHostKeyChecking=yes "$SSH_USER@127.0.0.1" true
   wait_until 20 "an SSH login of $TENANT_USER" ssh -p "$SSH_PORT" -i "$SSH_DIR/id_ed25519_tenant" -o BatchMode=yes \
     -o UserKnownHostsFile="$SSH_DIR/known_hosts" -o StrictHostKeyChecking=yes "$TENANT_USER@127.0.0.1" true
+  wait_until 20 "an SSH login of $TCSH_USER" ssh -p "$SSH_PORT" -i "$SSH_DIR/id_ed25519_tcsh" -o BatchMode=yes \
+    -o UserKnownHostsFile="$SSH_DIR/known_hosts" -o StrictHostKeyChecking=yes "$TCSH_USER@127.0.0.1" true
+  wait_until 20 "an SSH login of $BANNER_USER" ssh -p "$SSH_PORT" -i "$SSH_DIR/id_ed25519_banner" -o BatchMode=yes \
+    -o UserKnownHostsFile="$SSH_DIR/known_hosts" -o StrictHostKeyChecking=yes "$BANNER_USER@127.0.0.1" true
 }
 
 write_gateway_config() {
@@ -375,6 +424,7 @@ up() {
   start_slurm
   create_user "$SSH_USER" "$SSH_DIR/id_ed25519"
   create_user "$TENANT_USER" "$SSH_DIR/id_ed25519_tenant"
+  create_login_shell_users
   start_sshd
   write_gateway_config
   say "rig is up: cluster 'rig' at $SSH_USER@127.0.0.1:$SSH_PORT; gateway configuration in $CONFIG_OUT"
@@ -398,7 +448,7 @@ down() {
   stop_by_pid /run/slurmdbd.pid slurmdbd
   if [ -e "$PID_DIR/mariadbd.owned" ]; then stop_by_pid /run/mysqld/mysqld.pid mariadbd; rm -f "$PID_DIR/mariadbd.owned"; fi
   if [ -e "$PID_DIR/munged.owned" ]; then stop_by_pid /run/munge/munged.pid munged; rm -f "$PID_DIR/munged.owned"; fi
-  rm -f "$CONFIG_OUT"
+  rm -f "$CONFIG_OUT" "$LOGIN_SHELLS_OUT"
   say "rig is down"
 }
 

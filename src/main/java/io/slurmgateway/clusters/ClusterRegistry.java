@@ -1,6 +1,7 @@
 package io.slurmgateway.clusters;
 
 import io.slurmgateway.host.CommandRunner;
+import io.slurmgateway.host.HostProperties;
 import io.slurmgateway.host.LocalCommandRunner;
 import io.slurmgateway.host.SshCommandRunner;
 import io.slurmgateway.host.SshSettings;
@@ -13,9 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,10 +26,17 @@ import org.springframework.stereotype.Component;
 public class ClusterRegistry implements AutoCloseable {
 
     private final Map<String, Cluster> clusters = new TreeMap<>();
-    private final ExecutorService readers = Executors.newCachedThreadPool(daemonThreads("ssh-output-reader"));
+    private final ExecutorService readers;
     private final Duration clusterInfoMaxAge;
 
+    /** A registry with the default cap of SSH output readers. */
     public ClusterRegistry(ClustersProperties properties, SlurmMetrics metrics) {
+        this(properties, metrics, new HostProperties(Duration.ofSeconds(60), 256));
+    }
+
+    @Autowired
+    public ClusterRegistry(ClustersProperties properties, SlurmMetrics metrics, HostProperties host) {
+        this.readers = SshCommandRunner.outputReaders(host.sshOutputReaders());
         properties.clusters().forEach((name, settings) -> {
             Map<String, ClusterAccount> accounts = new TreeMap<>();
             for (String identity : settings.accountNames()) {
@@ -100,14 +106,5 @@ public class ClusterRegistry implements AutoCloseable {
             }
         }
         readers.shutdownNow();
-    }
-
-    private static ThreadFactory daemonThreads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -3,6 +3,8 @@ package io.slurmgateway.execution;
 import io.slurmgateway.runs.LogStream;
 import io.slurmgateway.runs.RunLogService;
 import io.slurmgateway.runs.RunWorkQueue;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -19,6 +21,13 @@ public class LogStore {
     private final RunWorkQueue queue;
     private final long maxLogSize;
     private final LogQuota quota;
+
+    /** The line stored in a stream where a requeued job's output starts again. */
+    public static final String REQUEUE_MARKER =
+            "--- slurm-gateway: the job was requeued; its output restarts here ---\n";
+
+    /** How much of a stored log is read at once while looking back for the last requeue marker. */
+    private static final int SCAN_WINDOW = 64 * 1024;
 
     LogStore(RunLogService logs, RunWorkQueue queue, ExecutionProperties properties, LogQuota quota) {
         this.logs = logs;
@@ -50,8 +59,63 @@ public class LogStore {
     /** Sets the cursor to what the store already holds, so nothing is stored twice (after a restart, say). */
     public void resume(LogCursor cursor) {
         for (LogStream stream : LogStream.values()) {
-            cursor.advance(stream, logs.storedLength(cursor.runId(), stream));
+            long stored = logs.storedLength(cursor.runId(), stream);
+            cursor.advance(stream, stored);
+            if (stored > 0) {
+                cursor.assumeFileStart(stream);
+            }
         }
+    }
+
+    /**
+     * The stream's file is shorter than what was copied of it: Slurm requeued the job and its output restarts from the
+     * beginning. Stores a marker line ({@link #REQUEUE_MARKER}) and notes it on the run, and points the cursor at the
+     * file's start, so the new attempt is copied in full after the old one. Right after a restart the store may already
+     * end in the new attempt behind a marker: then the cursor only learns where that began.
+     */
+    public void restartedFile(LogCursor cursor, LogStream stream, long fileSize) {
+        UUID runId = cursor.runId();
+        long offset = cursor.offset(stream);
+        if (cursor.takeAssumedFileStart(stream)) {
+            long start = lastRestart(runId, stream, offset);
+            if (start >= 0 && offset - start <= fileSize) {
+                cursor.fileStartsAt(stream, start);
+                return;
+            }
+        }
+        byte[] last = offset == 0
+                ? new byte[0]
+                : logs.read(runId, stream, offset - 1, 1).bytes();
+        boolean atLineStart = last.length == 0 || last[0] == '\n';
+        byte[] marker = ((atLineStart ? "" : "\n") + REQUEUE_MARKER).getBytes(StandardCharsets.UTF_8);
+        if (!append(cursor, stream, marker)) {
+            return; // stored already by an attempt that seemed to fail: found as above in the next round
+        }
+        cursor.fileStartsAt(stream, cursor.offset(stream));
+        queue.note(
+                runId,
+                "the job was requeued: its " + stream.name().toLowerCase(Locale.ROOT) + " restarts after byte "
+                        + cursor.offset(stream) + " of the stored log");
+    }
+
+    /** Where the output after the last requeue marker starts in the stored stream; -1 when there is none. */
+    private long lastRestart(UUID runId, LogStream stream, long storedLength) {
+        byte[] marker = REQUEUE_MARKER.getBytes(StandardCharsets.UTF_8);
+        long end = storedLength;
+        while (end >= marker.length) {
+            long from = Math.max(0, end - SCAN_WINDOW);
+            byte[] window = logs.read(runId, stream, from, (int) (end - from)).bytes();
+            for (int at = window.length - marker.length; at >= 0; at--) {
+                if (Arrays.equals(window, at, at + marker.length, marker, 0, marker.length)) {
+                    return from + at + marker.length;
+                }
+            }
+            if (from == 0) {
+                break;
+            }
+            end = from + marker.length - 1; // windows overlap, so a marker across their border is found
+        }
+        return -1;
     }
 
     /**

@@ -9,8 +9,12 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.direct.Session;
@@ -23,8 +27,8 @@ import net.schmizz.sshj.sftp.SFTPException;
 
 /**
  * {@link CommandRunner} on a cluster's login node, over the cluster's {@link SshConnectionPool}. Commands are sent as
- * one line of single-quoted words ({@link ShellQuoting}), so the login shell passes every argument through verbatim;
- * files travel by SFTP.
+ * a {@link RemoteCommandLine}: through {@code /bin/sh} whatever the login shell, under {@code timeout} on the cluster,
+ * and with their output framed so that a profile's banners are dropped; files travel by SFTP.
  */
 public final class SshCommandRunner implements CommandRunner, AutoCloseable {
 
@@ -41,7 +45,8 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
 
     /**
      * @param cluster the name of the cluster whose login node this runs on, for messages and logs
-     * @param readers runs the threads that read commands' output; shared, and shut down by its owner
+     * @param readers runs the threads that read commands' output, two per command while it runs; shared, bounded (see
+     *     {@link #outputReaders}) and shut down by its owner
      */
     public SshCommandRunner(String cluster, SshSettings settings, ExecutorService readers) {
         this.cluster = cluster;
@@ -50,6 +55,21 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
         this.maxOutputBytes = settings.maxCommandOutputBytes();
         this.readers = readers;
         this.outputLimitProperty = settings.propertyPrefix() + ".max-command-output";
+    }
+
+    /**
+     * The threads that read commands' output, at most {@code cap} at once (two per running command), made as they are
+     * needed and ended after a minute idle. A command finding none free fails at once rather than waiting: its output
+     * would not be read meanwhile. A command that overruns keeps its readers only until it is killed on the cluster
+     * ({@code timeout}) or its connection is found dead, so hung commands cannot take threads without limit.
+     */
+    public static ExecutorService outputReaders(int cap) {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(0, cap, 1, TimeUnit.MINUTES, new SynchronousQueue<>(), task -> {
+            Thread thread = new Thread(task, "ssh-output-reader-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     public String cluster() {
@@ -73,7 +93,7 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
 
     @Override
     public CommandResult execute(List<String> argv, byte[] stdin) throws IOException {
-        String line = ShellQuoting.commandLine(argv);
+        RemoteCommandLine line = RemoteCommandLine.of(argv, commandTimeout);
         return pool.withClient(client -> run(client, argv.get(0), line, stdin));
     }
 
@@ -184,14 +204,15 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
      * threads, and a command that overruns has its channel closed in the background (closing waits for the server,
      * which a hung link never answers), so the caller is never held longer.
      */
-    private CommandResult run(SSHClient client, String program, String line, byte[] stdin) throws IOException {
+    private CommandResult run(SSHClient client, String program, RemoteCommandLine line, byte[] stdin)
+            throws IOException {
         long deadline = System.nanoTime() + commandTimeout.toNanos();
         Session session = client.startSession();
         boolean answered = false;
         try {
-            Session.Command command = session.exec(line);
-            Future<byte[]> stdout = readers.submit(() -> readAll(command.getInputStream(), program));
-            Future<byte[]> stderr = readers.submit(() -> readAll(command.getErrorStream(), program));
+            Session.Command command = session.exec(line.line());
+            Future<byte[]> stdout = read(command.getInputStream(), program);
+            Future<byte[]> stderr = read(command.getErrorStream(), program);
             if (stdin != null) { // written while the readers drain the output, so neither side can block the other
                 try (java.io.OutputStream in = command.getOutputStream()) {
                     in.write(stdin);
@@ -206,7 +227,7 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
                         + (command.getExitSignal() == null ? "" : " (signal " + command.getExitSignal() + ")"));
             }
             answered = true;
-            return new CommandResult(status, out, errors);
+            return line.unframe(program, cluster, status, out, errors);
         } catch (TimeoutException overran) {
             throw new CommandTimeoutException(program, commandTimeout);
         } catch (ConnectionException late) {
@@ -225,8 +246,27 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
             if (answered) {
                 session.close();
             } else {
-                readers.execute(() -> closeQuietly(session));
+                closeInBackground(session);
             }
+        }
+    }
+
+    private Future<byte[]> read(InputStream in, String program) throws IOException {
+        try {
+            return readers.submit(() -> readAll(in, program));
+        } catch (RejectedExecutionException full) {
+            throw new IOException("no thread is free to read the output of " + program + " on cluster '" + cluster
+                    + "': all output readers (" + HostProperties.SSH_OUTPUT_READERS
+                    + ") are busy with commands that are running or hung");
+        }
+    }
+
+    /** Closing waits for the server, which a hung link never answers; only when no reader is free does the caller. */
+    private void closeInBackground(Session session) {
+        try {
+            readers.execute(() -> closeQuietly(session));
+        } catch (RejectedExecutionException full) {
+            closeQuietly(session);
         }
     }
 

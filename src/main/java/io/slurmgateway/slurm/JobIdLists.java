@@ -5,13 +5,17 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Job ids listed in command lines that stay under what one remote command may be: the whole line is one argument of
- * {@code sh -c}, which Linux caps at 128 KiB.
+ * Job ids listed in command lines that stay under what one remote command may be: the whole line, base64-encoded
+ * (a third longer), is one argument of the login shell and of {@code /bin/sh -c}, which Linux caps at 128 KiB.
  */
 final class JobIdLists {
 
-    /** Well below the 128 KiB Linux allows one argument, which is what a whole remote command line is to sh -c. */
-    static final int MAX_LISTED_ARGUMENT = 96 * 1024;
+    /**
+     * Well below the 128 KiB Linux allows one argument, which is what a whole remote command line is to the login
+     * shell once encoded: with quotes (two bytes per word) and base64 (four bytes for three), a listing of this size
+     * still leaves room to spare (checked by JobIdListsTest).
+     */
+    static final int MAX_LISTED_ARGUMENT = 48 * 1024;
 
     private JobIdLists() {}
 

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Many file reads in as few remote commands as fit under the argument limit (about 400 files per command): the
+ * Many file reads in as few remote commands as fit under the argument limit (about 200 files per command): the
  * commands run {@code read-files.sh} beside this class, which frames each file's bytes with their count.
  */
 final class RemoteFileReads {
@@ -53,11 +53,17 @@ final class RemoteFileReads {
             if (newline < 0) {
                 throw new IOException("truncated output while reading " + read.path());
             }
-            long length =
-                    Long.parseLong(new String(output, position, newline - position, StandardCharsets.US_ASCII).strip());
+            String[] header = new String(output, position, newline - position, StandardCharsets.US_ASCII)
+                    .strip()
+                    .split(" ");
+            if (header.length != 2) {
+                throw new IOException("unexpected output while reading " + read.path());
+            }
+            long length = Long.parseLong(header[0]);
+            long size = Long.parseLong(header[1]);
             position = newline + 1;
             if (length < 0) {
-                results.add(new LogRead.Result(read, new byte[0], true));
+                results.add(new LogRead.Result(read, new byte[0], true, -1));
                 continue;
             }
             if (position + length > output.length) {
@@ -65,7 +71,7 @@ final class RemoteFileReads {
             }
             byte[] bytes = Arrays.copyOfRange(output, position, position + (int) length);
             position += (int) length;
-            results.add(new LogRead.Result(read, bytes, false));
+            results.add(new LogRead.Result(read, bytes, false, size));
         }
         return results;
     }

@@ -131,8 +131,8 @@ public class SlurmClient {
 
     /** The jobs squeue knows among {@code jobIds}, finished ones included while slurmctld keeps them. */
     public Map<String, QueueEntry> queue(Collection<String> jobIds) throws IOException {
-        // a remote command line is one argument of sh -c, which Linux caps at 128 KiB: past that, ask for all of the
-        // user's jobs (a constant-size command) and keep ours
+        // a remote command line is (encoded) one argument of a shell, which Linux caps at 128 KiB: past that, ask for
+        // all of the user's jobs (a constant-size command) and keep ours
         String selection = JobIdLists.fitInOne(jobIds) ? "--jobs=" + String.join(",", jobIds) : "--me";
         CommandResult result =
                 run("poll", List.of("squeue", "--noheader", "--states=all", selection, "--format=" + QUEUE_FORMAT));
@@ -151,7 +151,7 @@ public class SlurmClient {
 
     /**
      * What accounting holds about {@code jobIds}, with their batch steps: one sacct, or one per batch of ids that fits
-     * in a command line (more than about 14,000 jobs ending at once).
+     * in a command line (more than about 7,000 jobs ending at once).
      *
      * @throws AccountingDisabledException when the cluster keeps no accounting at all
      */

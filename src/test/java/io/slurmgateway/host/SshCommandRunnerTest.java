@@ -19,9 +19,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,7 @@ class SshCommandRunnerTest {
 
     private final KeyPair hostKey = TestSshServer.newHostKey();
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final ExecutorService readers = Executors.newCachedThreadPool();
+    private final ExecutorService readers = SshCommandRunner.outputReaders(64);
     private Path clientKey;
     private TestSshServer server;
 
@@ -335,11 +337,91 @@ class SshCommandRunnerTest {
         return key;
     }
 
+    @Test
+    void bannersAProfilePrintsOnStdoutAndStderrAreDroppedFromTheOutput() throws Exception {
+        restartServerWithSetup("echo 'Welcome to the cluster'; printf 'no newline' ; echo 'MOTD on stderr' >&2; ");
+        SshCommandRunner runner = runner(Map.of());
+        CommandResult result = runner.execute(List.of("sh", "-c", "echo out; echo err >&2; exit 4"));
+        assertThat(result.exitStatus()).isEqualTo(4);
+        assertThat(result.stdoutText()).isEqualTo("out\n");
+        assertThat(result.stderrText()).isEqualTo("err");
+        assertThat(runner.execute(List.of("printf", "%s", "a\nb 'c'")).stdoutText())
+                .isEqualTo("a\nb 'c'");
+    }
+
+    @Test
+    void aLoginShellThatFailsBeforeTheCommandIsReportedWithWhatItPrinted() throws Exception {
+        restartServerWithSetup("echo 'profile is broken' >&2; exit 5; ");
+        SshCommandRunner runner = runner(Map.of());
+        assertThatThrownBy(() -> runner.execute(List.of("echo", "never")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("echo did not start on cluster 'test'")
+                .hasMessageContaining("status 5")
+                .hasMessageContaining("profile is broken");
+    }
+
+    @Test
+    void anArgumentOfSixtyFourKibibytesStillFitsTheEncodedLine() throws Exception {
+        String big = "x y\n".repeat(64 * 1024 / 4);
+        assertThat(runner(Map.of()).execute(List.of("printf", "%s", big)).stdoutText())
+                .isEqualTo(big);
+        assertThatThrownBy(() -> RemoteCommandLine.of(List.of("printf", "y".repeat(100 * 1024)), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more than the 131072 one argument may be");
+    }
+
+    @Test
+    void anOverrunningCommandIsKilledOnTheHostAndFreesItsReaders() throws Exception {
+        ThreadPoolExecutor bounded = (ThreadPoolExecutor) SshCommandRunner.outputReaders(4);
+        toClose.add(bounded::shutdownNow);
+        SshCommandRunner runner = runner(Map.of("command-timeout", "1s"), true, bounded);
+        String marker = "overrun-" + UUID.randomUUID();
+        assertThatThrownBy(() -> runner.execute(List.of("sh", "-c", "sleep 60; : " + marker)))
+                .isInstanceOf(CommandTimeoutException.class);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !running(marker));
+        await().atMost(Duration.ofSeconds(20)).until(() -> bounded.getActiveCount() == 0);
+        assertThat(bounded.getLargestPoolSize()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void aCommandFindingNoFreeOutputReaderFailsAtOnceNamingTheSetting() throws Exception {
+        ThreadPoolExecutor bounded = (ThreadPoolExecutor) SshCommandRunner.outputReaders(2);
+        toClose.add(bounded::shutdownNow);
+        SshCommandRunner runner = runner(Map.of(), true, bounded);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<CommandResult> slow = caller.submit(() -> runner.execute(List.of("sh", "-c", "sleep 2; echo done")));
+            await().atMost(Duration.ofSeconds(20)).until(() -> bounded.getActiveCount() == 2);
+            assertThatThrownBy(() -> runner.execute(List.of("true")))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(HostProperties.SSH_OUTPUT_READERS);
+            assertThat(slow.get().stdoutText()).isEqualTo("done\n");
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    private void restartServerWithSetup(String setup) throws IOException {
+        server.close();
+        server = TestSshServer.start(0, hostKey, Path.of(clientKey + ".pub"), setup);
+    }
+
+    /** Whether a process whose command line holds {@code marker} runs here, where the test server runs commands. */
+    private static boolean running(String marker) throws IOException, InterruptedException {
+        Process pgrep = new ProcessBuilder("pgrep", "-f", marker).start();
+        return pgrep.waitFor() == 0;
+    }
+
     private SshCommandRunner runner(Map<String, String> overrides) throws Exception {
         return runner(overrides, true);
     }
 
     private SshCommandRunner runner(Map<String, String> overrides, boolean withKnownHosts) throws Exception {
+        return runner(overrides, withKnownHosts, readers);
+    }
+
+    private SshCommandRunner runner(Map<String, String> overrides, boolean withKnownHosts, ExecutorService readers)
+            throws Exception {
         Map<String, String> settings = new HashMap<>();
         settings.put("c.host", "127.0.0.1");
         settings.put("c.port", String.valueOf(server.port()));

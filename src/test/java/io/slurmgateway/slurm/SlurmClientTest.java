@@ -124,7 +124,7 @@ class SlurmClientTest {
         ScriptedHost host = new ScriptedHost(argv -> {
             commandSizes.add(String.join(" ", argv).length());
             int files = (argv.size() - 4) / 3;
-            return new CommandResult(0, bytes("-1\n".repeat(files)), new byte[0]);
+            return new CommandResult(0, bytes("-1 -1\n".repeat(files)), new byte[0]);
         });
         List<LogRead> reads = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
@@ -184,7 +184,8 @@ class SlurmClientTest {
                         new LogRead(directory.resolve("absent").toString(), 0, 10),
                         new LogRead(binary.toString(), 0, 100),
                         new LogRead(stdout.toString(), 10, 4),
-                        new LogRead(directory.resolve("it's $(odd)").toString(), 0, 1)));
+                        new LogRead(directory.resolve("it's $(odd)").toString(), 0, 1),
+                        new LogRead(stdout.toString(), 25, 4)));
         assertThat(host.executions).isEqualTo(1);
         assertThat(new String(results.get(0).bytes(), StandardCharsets.UTF_8)).isEqualTo("3456");
         assertThat(results.get(1).missing()).isTrue();
@@ -192,6 +193,13 @@ class SlurmClientTest {
         assertThat(results.get(3).bytes()).isEmpty();
         assertThat(results.get(3).missing()).isFalse();
         assertThat(results.get(4).missing()).isTrue();
+        assertThat(results.get(0).size()).isEqualTo(10);
+        assertThat(results.get(0).truncated()).isFalse();
+        assertThat(results.get(5).bytes()).isEmpty();
+        assertThat(results.get(5).truncated())
+                .as("a file shorter than the offset was truncated, as a requeue does")
+                .isTrue();
+        assertThat(results.get(1).truncated()).isFalse();
     }
 
     private static SubmitResult submitWith(CommandResult result) {

@@ -105,9 +105,15 @@ class RemoteLogTailer {
                     if (wanted > 0) {
                         LogCursor cursor = job.logCursor();
                         reads.add(new LogRead(
-                                job.directory() + "/" + RunFiles.logFile(stream), cursor.offset(stream), wanted));
-                        targets.add(result -> store.append(cursor, stream, result.bytes())
-                                && result.bytes().length < result.request().maxBytes());
+                                job.directory() + "/" + RunFiles.logFile(stream), cursor.fileOffset(stream), wanted));
+                        targets.add(result -> {
+                            if (result.truncated()) { // requeued: the new attempt is read from its start next round
+                                store.restartedFile(cursor, stream, result.size());
+                                return false;
+                            }
+                            return store.append(cursor, stream, result.bytes())
+                                    && result.bytes().length < result.request().maxBytes();
+                        });
                         readers.add(job.runId());
                         ofMessages.add(false);
                     }
