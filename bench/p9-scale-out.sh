@@ -34,6 +34,7 @@ start_gateway() { # instance port
     --gateway.execution.staging-batch-size=64 \
     --spring.config.import="optional:file:$RIG/application-rig.yml" --gateway.clusters.rig.work-dir=bench-p9 \
     --gateway.clusters.rig.poll-interval=1s --gateway.security.limits.max-active-runs=100000 \
+    --gateway.security.limits.requests-per-minute=0 \
     --logging.level.root=WARN > "$WORK/gateway-$1.log" 2>&1 &
   PIDS+=($!)
 }
