@@ -169,11 +169,10 @@ public class Run extends AbstractAggregateRoot<Run> {
     boolean relayPipes(long from, long to, List<RelayedPipesLine> lines, Instant now) {
         List<PipesLinesRelayed.Event> events =
                 pipes == null ? null : pipes.relay(from, to, lines, () -> ++eventCount, now);
-        if (events == null) {
-            return false;
+        if (events != null) {
+            registerEvent(new PipesLinesRelayed(id, events));
         }
-        registerEvent(new PipesLinesRelayed(id, events));
-        return true;
+        return events != null;
     }
 
     /** Cancels a run that executes nothing yet (true), or asks its executor to stop it; {@code by} asked. */

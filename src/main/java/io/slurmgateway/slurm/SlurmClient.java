@@ -49,6 +49,7 @@ public class SlurmClient {
 
     private final String cluster;
     private final RecordedCommands commands;
+    private final SweepCommands sweep;
 
     /** A client of a cluster with one account. */
     public SlurmClient(String cluster, CommandRunner host, SlurmMetrics metrics) {
@@ -62,6 +63,7 @@ public class SlurmClient {
     public SlurmClient(String cluster, String identity, CommandRunner host, SlurmMetrics metrics) {
         this.cluster = cluster;
         this.commands = new RecordedCommands(cluster, identity, host, metrics);
+        this.sweep = new SweepCommands(cluster, commands);
     }
 
     /**
@@ -257,38 +259,9 @@ public class SlurmClient {
         return results;
     }
 
-    /**
-     * The jobs of this account that squeue shows pending, running or suspended and whose names start with
-     * {@code prefix}: job id to name. Ended and completing jobs are left out, since nothing needs cancelling there.
-     */
-    public Map<String, String> activeJobsNamed(String prefix) throws IOException {
-        CommandResult result = run(
-                "sweep",
-                List.of("squeue", "--noheader", "--me", "--states=PENDING,RUNNING,SUSPENDED", "--format=%i|%j"));
-        if (!result.succeeded()) {
-            throw new IOException("squeue failed on cluster '" + cluster + "': " + result.stderrText());
-        }
-        Map<String, String> jobs = new LinkedHashMap<>();
-        for (String line : result.stdoutText().lines().map(String::strip).toList()) {
-            int bar = line.indexOf('|');
-            if (bar > 0 && line.startsWith(prefix, bar + 1)) {
-                jobs.put(line.substring(0, bar), line.substring(bar + 1));
-            }
-        }
-        return jobs;
-    }
-
-    /** Removes directories with all they hold, in as few commands as fit; one that is gone already is no error. */
-    public void removeDirectories(Collection<String> directories) throws IOException {
-        for (List<String> batch : JobIdLists.batches(directories)) {
-            List<String> command = new ArrayList<>(List.of("rm", "-rf", "--"));
-            command.addAll(batch);
-            CommandResult result = run("cleanup", command);
-            if (!result.succeeded()) {
-                throw new IOException(
-                        "removing run directories failed on cluster '" + cluster + "': " + result.stderrText());
-            }
-        }
+    /** The commands of the account's sweep: its gateway jobs, and removing old run directories. */
+    public SweepCommands sweep() {
+        return sweep;
     }
 
     /** The last line of a lookup; a failed lookup is an error, never "no such job", or a job could be submitted twice. */
@@ -309,7 +282,7 @@ public class SlurmClient {
     private CommandResult runKilledPast(String purpose, Duration limit, List<String> command) throws IOException {
         List<String> bounded = new ArrayList<>(List.of("timeout", "--signal=KILL", killSeconds(limit)));
         bounded.addAll(command);
-        return run(purpose, command.get(0), bounded);
+        return commands.run(purpose, command.get(0), bounded);
     }
 
     /** The whole seconds {@code timeout} is given: at least one, since 0 would mean no limit at all. */
@@ -319,10 +292,6 @@ public class SlurmClient {
 
     /** Runs and counts a command; {@code purpose} is one of submit, poll, lookup, cancel, logs, info, usage, sweep, cleanup. */
     private CommandResult run(String purpose, List<String> command) throws IOException {
-        return run(purpose, command.get(0), command);
-    }
-
-    private CommandResult run(String purpose, String program, List<String> command) throws IOException {
-        return commands.run(purpose, program, command);
+        return commands.run(purpose, command.get(0), command);
     }
 }

@@ -142,7 +142,7 @@ final class ClusterSweep {
      */
     void cancelOrphans() throws IOException {
         Map<String, UUID> named = new LinkedHashMap<>();
-        slurm.activeJobsNamed(JOB_PREFIX).forEach((jobId, name) -> {
+        slurm.sweep().activeJobsNamed(JOB_PREFIX).forEach((jobId, name) -> {
             Matcher run = GATEWAY_JOB.matcher(name);
             if (run.matches()) {
                 named.put(jobId, UUID.fromString(run.group(1)));
@@ -203,7 +203,7 @@ final class ClusterSweep {
         for (UUID run : runs) {
             directories.add(submitter.directoryOf(run));
         }
-        slurm.removeDirectories(directories);
+        slurm.sweep().removeDirectories(directories);
         custody.directoriesRemoved(runs);
         metrics.swept(cluster, "dir_removed", runs.size());
         log.info(
