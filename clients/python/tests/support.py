@@ -5,6 +5,7 @@ the Slurm rig when it is up."""
 from __future__ import annotations
 
 import atexit
+import faulthandler
 import glob
 import hashlib
 import os
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 from pathlib import Path
@@ -30,6 +32,9 @@ PAYLOADS = HERE / "payloads"
 _PORT_LINE = re.compile(r"Tomcat started on port (\d+)")
 # how long a gateway may take to start before the test fails (a guard against a hang, not a time the test relies on)
 _START_GUARD_SECONDS = 240
+# how long one test against a gateway may take before the process reports where it is stuck and ends (a guard against
+# a hang, which would otherwise hold CI until its own timeout and say nothing)
+_TEST_GUARD_SECONDS = int(os.environ.get("GATEWAY_TEST_GUARD_SECONDS", "600"))
 
 
 def unavailable(variable: str, reason: str) -> None:
@@ -79,6 +84,7 @@ class Gateway:
         command += self.options
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=self.dir)
+        _gateways.append(self)
         guard = time.monotonic() + _START_GUARD_SECONDS
         while self.port is None:
             match = _PORT_LINE.search(self.log.read_text(errors="replace"))
@@ -122,6 +128,31 @@ class Gateway:
                 self.process.wait()
         if not os.environ.get("KEEP_GATEWAY_DIR"):
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_gateways: List[Gateway] = []
+
+
+class GatewayTestCase(unittest.TestCase):
+    """A test against a gateway process: when one takes longer than its guard, the stacks of every thread and the tail
+    of every gateway's log are printed, the gateways are stopped and the process exits, failing the suite."""
+
+    def setUp(self):
+        watchdog = threading.Timer(_TEST_GUARD_SECONDS, _stuck, args=(self.id(),))
+        watchdog.daemon = True
+        watchdog.start()
+        self.addCleanup(watchdog.cancel)
+
+
+def _stuck(test_id: str) -> None:
+    print("\n%s did not end within %d s (GATEWAY_TEST_GUARD_SECONDS); its threads:" % (test_id, _TEST_GUARD_SECONDS),
+          file=sys.stderr, flush=True)
+    faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+    for gateway in _gateways:
+        print("--- the last of %s:" % gateway.log, file=sys.stderr)
+        print(gateway.log.read_text(errors="replace")[-20000:], file=sys.stderr, flush=True)
+        gateway.stop()
+    os._exit(3)
 
 
 _shared: Optional[Gateway] = None

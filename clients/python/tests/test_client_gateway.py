@@ -8,7 +8,7 @@ import time
 import unittest
 import uuid
 
-from support import payload, shared_gateway
+from support import GatewayTestCase, payload, shared_gateway
 from proxy import CuttingProxy
 
 from slurm_gateway import GatewayClient, GatewayProblem, GatewayUnavailable, RetryPolicy
@@ -25,13 +25,14 @@ def pipes_methods(events):
     return [event["data"]["method"] for event in events if event["type"] == "PIPES"]
 
 
-class ClientAgainstGatewayTest(unittest.TestCase):
+class ClientAgainstGatewayTest(GatewayTestCase):
 
     @classmethod
     def setUpClass(cls):
         cls.gateway = shared_gateway()
 
     def setUp(self):
+        super().setUp()
         self.client = self.gateway.client("alice")
 
     def test_submit_follow_and_results_of_a_pipes_payload(self):
@@ -159,7 +160,7 @@ class ClientAgainstGatewayTest(unittest.TestCase):
         self.assertIn("<set>", repr(self.client))
 
 
-class LimitsTest(unittest.TestCase):
+class LimitsTest(GatewayTestCase):
     """The shared gateway allows 2 active runs and 3 event streams per principal."""
 
     @classmethod
@@ -233,9 +234,13 @@ class LimitsTest(unittest.TestCase):
             open(flag, "w").close()
 
         client = self.gateway.client("dave", on_retry=on_retry)
-        events = list(client.follow_events(run["id"]))
-        for connection in held:
-            connection.close()
+        try:
+            # a guard, not a time the test relies on: were the stream opened, the run would wait for the flag forever
+            events = list(client.follow_events(run["id"], timeout=120))
+        finally:
+            open(flag, "w").close()
+            for connection in held:
+                connection.close()
 
         self.assertIn(429, refusals, "the stream was refused and the events paged")
         self.assertEqual(list(range(1, len(events) + 1)), [event["seq"] for event in events])

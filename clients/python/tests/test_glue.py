@@ -18,7 +18,7 @@ from dagster_standins import (
     PipesExecutionErrorStandIn,
     PipesMessageHandlerStandIn,
 )
-from support import PAYLOADS, shared_gateway
+from support import PAYLOADS, GatewayTestCase, shared_gateway
 
 from slurm_gateway.steps import (
     PENDING,
@@ -195,7 +195,7 @@ class DecisionsTest(unittest.TestCase):
         self.assertEqual("a/_/b_c", asset_name({"asset_keys": ["a/../b c"]}, "s"))
 
 
-class StepAgainstGatewayTest(unittest.TestCase):
+class StepAgainstGatewayTest(GatewayTestCase):
     """Whole steps through StepRunner with the Dagster stand-ins, against a real gateway in local mode."""
 
     @classmethod
@@ -204,6 +204,7 @@ class StepAgainstGatewayTest(unittest.TestCase):
         cls.writer = (PAYLOADS / "pipes_writer.py").read_text()
 
     def setUp(self):
+        super().setUp()
         # bob: the tests that interrupt a step leave streams closing for a heartbeat, and must not crowd the others
         self.principal = "bob" if "interrupt" in self._testMethodName or "cancelled" in self._testMethodName \
             or "restarted" in self._testMethodName else "alice"

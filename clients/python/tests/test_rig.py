@@ -13,14 +13,14 @@ from dagster_standins import (
     PipesEnvContextInjectorStandIn,
     PipesExecutionErrorStandIn,
 )
-from support import payload, rig_gateway
+from support import GatewayTestCase, payload, rig_gateway
 
 from slurm_gateway.steps import DagsterParts, EventReader, StepRunner, build_request, slurm_resources
 
 WRITER = payload("pipes_writer.py")
 
 
-class SlurmModeTest(unittest.TestCase):
+class SlurmModeTest(GatewayTestCase):
 
     @classmethod
     def setUpClass(cls):
