@@ -1,4 +1,4 @@
-"""Blobs and a run's files, against an in-process stand-in for the gateway's blob endpoints (unit logic
+"""Blobs, a run's environment and files, against an in-process stand-in for the gateway's blob endpoints (unit logic
 only: the stand-in keeps the contract of PUT/HEAD/GET /api/v1/blobs, not the gateway's code)."""
 
 import hashlib
@@ -14,6 +14,7 @@ import support  # noqa: F401  (puts the package under test on the path)
 
 from slurm_gateway import GatewayClient, GatewayProblem, RetryPolicy, blob_digest
 from slurm_gateway.errors import GatewayError
+from slurm_gateway.steps import build_request, environment_of, payload_of, run_request
 
 MIB = 1024 * 1024
 PREFIX = "/api/v1/blobs"
@@ -282,6 +283,76 @@ class FilesTest(BlobTestCase):
             self.assertIn(repr(key), str(refused.exception))
         self.assertEqual([], server.requests)
         self.assertEqual({"a/b c/d.txt": sha(b"z")}, self.client.prepare_files({"a/b c/d.txt": b"z"}))
+
+
+class RunRequestTest(BlobTestCase):
+
+    def request(self, **options):
+        values = dict(mode="slurm", cluster="hpc", launcher="bash", payload_path=None, script="echo", python="python3")
+        values.update(options)
+        request = run_request(self.client, **values)
+        json.dumps(request, allow_nan=False)
+        return request
+
+    def test_a_pack_archive_is_uploaded_and_named_by_digest(self):
+        server = self.gateway()
+        pack = self.temp_file(b"\x1f\x8b pretend tarball")
+        request = self.request(environment=pack)
+        self.assertEqual({"pack": sha(b"\x1f\x8b pretend tarball")}, request["environment"])
+        self.assertEqual(1, len(server.puts()))
+        self.assertNotIn("files", request)
+
+    def test_a_digest_or_a_dict_is_taken_as_it_is(self):
+        server = self.gateway()
+        digest = sha(b"pack")
+        self.assertEqual({"pack": digest}, self.request(environment=digest.upper())["environment"])
+        self.assertEqual({"path": "/opt/envs/py311"}, self.request(environment={"path": "/opt/envs/py311"})
+                         ["environment"])
+        self.assertEqual([], server.requests, "nothing to upload")
+        with self.assertRaises(ValueError):
+            self.request(environment="sha256:short")
+        with self.assertRaises(TypeError):
+            environment_of(self.client, 42)
+
+    def test_extra_files_and_a_payload_named_by_its_key(self):
+        server = self.gateway()
+        job = self.temp_file(b"#!/usr/bin/env python3\nprint('hi')\n")
+        request = self.request(script=None, payload_path="bin/job.py",
+                               extra_files={"bin/job.py": job, "conf/settings.json": b"{}"}, env={"A": "1"})
+        self.assertEqual({"path": "bin/job.py"}, request["payload"])
+        self.assertEqual({"bin/job.py": blob_digest(job)[0], "conf/settings.json": sha(b"{}")}, request["files"])
+        self.assertEqual({"A": "1"}, request["env"])
+        self.assertEqual(2, len(server.puts()))
+
+    def test_a_local_payload_not_among_the_files_is_sent_inline_as_before(self):
+        self.gateway()
+        job = self.temp_file(b"print('hi')\n")
+        os.rename(job, job + ".py")
+        self.addCleanup(os.rename, job + ".py", job)
+        request = self.request(script=None, payload_path=job + ".py", extra_files={"data.txt": b"d"})
+        self.assertEqual({"script": "#!/usr/bin/env python3\nprint('hi')\n"}, request["payload"])
+        self.assertEqual({"data.txt": sha(b"d")}, request["files"])
+        self.assertEqual({"script": "x"}, payload_of(None, "x", "python3", {"x": b""}))
+
+    def test_nothing_is_uploaded_when_the_request_is_wrong(self):
+        server = self.gateway()
+        pack = self.temp_file(b"pack")
+        with self.assertRaisesRegex(ValueError, "'../escape'"):
+            self.request(environment=pack, extra_files={"ok": b"1", "../escape": b"2"})
+        with self.assertRaisesRegex(ValueError, "mode"):
+            self.request(mode="cloud", environment=pack, extra_files={"ok": b"1"})
+        self.assertEqual([], server.requests)
+
+    def test_build_request_carries_environment_and_files(self):
+        request = build_request(mode="local", cluster=None, launcher="bash", payload={"path": "run.sh"},
+                                environment={"pack": sha(b"p")},
+                                files={"run.sh": sha(b"r"), "small.txt": {"base64": "aGk="}})
+        self.assertEqual({"mode": "local", "launcher": "bash", "payload": {"path": "run.sh"},
+                          "environment": {"pack": sha(b"p")},
+                          "files": {"run.sh": sha(b"r"), "small.txt": {"base64": "aGk="}}}, request)
+        self.assertNotIn("environment", build_request(mode="local", cluster=None, launcher="bash", payload={}))
+        with self.assertRaisesRegex(ValueError, "'/abs'"):
+            build_request(mode="local", cluster=None, launcher="bash", payload={}, files={"/abs": sha(b"r")})
 
 
 if __name__ == "__main__":
