@@ -4,7 +4,7 @@
 resource ``SlurmGatewayResource``.
 """
 
-from .client import TERMINAL_STATES, GatewayClient, LogChunk, LogRead, RetryPolicy
+from .client import TERMINAL_STATES, GatewayClient, LogChunk, LogRead, RetryPolicy, blob_digest
 from .errors import GatewayError, GatewayProblem, GatewayUnavailable
 
 __version__ = "0.1.0"
@@ -18,4 +18,5 @@ __all__ = [
     "LogRead",
     "RetryPolicy",
     "TERMINAL_STATES",
+    "blob_digest",
 ]

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import http.client
 import json
+import os
 import random
+import re
 import ssl
 import threading
 import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional
+from typing import IO, Any, Callable, Dict, Iterator, Mapping, Optional, Union
 
 from . import sse
-from .errors import GatewayProblem, GatewayUnavailable
+from .errors import GatewayError, GatewayProblem, GatewayUnavailable
 
 #: The states a run ends in; it changes no more after reaching one.
 TERMINAL_STATES = frozenset({"COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED", "SUBMIT_FAILED"})
+
+#: What a blob is made of: a local file (its path) or bytes in memory.
+BlobSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]
+
+# how much of a file is read (and sent) at a time: a file of any size is hashed and uploaded in this much memory
+_CHUNK = 1024 * 1024
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}", re.IGNORECASE)  # either case, as the gateway takes it
 
 # the largest offset the gateway takes: a read there returns no bytes, only whether the output is complete
 _END_OF_LOG = 2**62
@@ -26,7 +36,8 @@ _END_OF_LOG = 2**62
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How calls are retried: connection errors, ``429``, ``503`` and other ``5xx`` answers, ``attempts`` times in all.
+    """How calls are retried: connection errors, ``429``, ``503`` and other ``5xx`` answers (but ``501`` and ``507``),
+    ``attempts`` times in all.
 
     Between tries the client waits a random time up to ``base * 2**(n-1)`` seconds, capped at ``cap`` ("full jitter"),
     and never less than the ``Retry-After`` the gateway sent (which is itself capped at ``max_retry_after``).
@@ -87,8 +98,9 @@ _ALIVE = object()
 
 
 def _retryable(status: int) -> bool:
-    """429, 503 and the other 5xx but 501 (which says the gateway cannot do it at all)."""
-    return status == 429 or (status >= 500 and status != 501)
+    """429, 503 and the other 5xx but 501 (which says the gateway cannot do it at all) and 507 (a storage quota that
+    the caller has used up: only deleting blobs mends it)."""
+    return status == 429 or (status >= 500 and status not in (501, 507))
 
 
 def _fatal(error: BaseException) -> bool:
@@ -199,6 +211,67 @@ class GatewayClient:
             data=response.body,
             next_offset=int(response.headers.get("X-Next-Offset", offset + len(response.body))),
             complete=response.headers.get("X-Log-Complete", "false").lower() == "true")
+
+    # --- blobs --------------------------------------------------------------------------------------------------
+
+    def blob_exists(self, digest: str) -> bool:
+        """Whether the gateway holds the blob ``sha256:<hex>`` for this caller (``HEAD``; a ``404`` is ``False``)."""
+        try:
+            self._call("HEAD", "/api/v1/blobs/" + normalize_digest(digest))
+        except GatewayProblem as problem:
+            if problem.status == 404:
+                return False
+            raise
+        return True
+
+    def get_blob(self, digest: str) -> Dict[str, Any]:
+        """A stored blob's ``digest``, ``size`` and ``storedAt``; raises :class:`GatewayProblem` (404) when absent."""
+        return self._call("GET", "/api/v1/blobs/" + normalize_digest(digest)).json()
+
+    def list_blobs(self, page: int = 0, size: int = 50) -> Dict[str, Any]:
+        """One page of the caller's blobs: ``{"items": [...], ...}``."""
+        return self._call("GET", "/api/v1/blobs?page=%d&size=%d" % (page, size)).json()
+
+    def upload_blob(self, source: BlobSource) -> str:
+        """Stores a file (a path) or bytes in the gateway unless it holds them already; returns ``sha256:<hex>``.
+
+        A file is read twice, 1 MiB at a time, and never held in memory whole: once for its digest, which a ``HEAD``
+        looks up, and, when the gateway lacks it, once more for the ``PUT``, which is retried like every call (a
+        retry sends the file again from its start). A file that changes meanwhile fails with the gateway's ``400``
+        problem (the bytes do not match the digest) or a :class:`GatewayError`; a blob over the gateway's size limit
+        or the caller's quota raises its ``413`` or ``507`` problem.
+        """
+        digest, size = blob_digest(source)
+        if self.blob_exists(digest):
+            return digest
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            data = bytes(source)
+            opener: Callable[[], Any] = lambda: data  # noqa: E731
+        else:
+            path = os.fspath(source)
+            opener = lambda: _ExactReader(path, size)  # noqa: E731
+        response = self._call("PUT", "/api/v1/blobs/" + digest, body=opener,
+                              headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)})
+        stored = response.json() if response.body else None
+        if isinstance(stored, dict) and stored.get("digest") not in (None, digest):
+            raise GatewayError("the gateway stored %s as %s" % (digest, stored.get("digest")))
+        return digest
+
+    def prepare_files(self, files: Mapping[str, BlobSource]) -> Dict[str, str]:
+        """Uploads a run's ``files`` (relative path → local path or bytes) and returns relative path → digest.
+
+        Every key is checked before anything is sent (:func:`check_relative_path`); a value that is already a
+        digest (``"sha256:<hex>"``) is taken as it is; a blob the gateway holds is not sent again.
+        """
+        for key in files:
+            check_relative_path(key)
+        digests: Dict[str, str] = {}
+        for key, source in files.items():
+            if isinstance(source, str) and _DIGEST.fullmatch(source):
+                digests[key] = normalize_digest(source)
+            else:
+                digests[key] = self.upload_blob(source)
+        return digests
 
     # --- following ----------------------------------------------------------------------------------------------
 
@@ -350,8 +423,10 @@ class GatewayClient:
 
     # --- one call -----------------------------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, body: Optional[bytes] = None,
+    def _call(self, method: str, path: str, body: Union[None, bytes, Callable[[], Any]] = None,
               headers: Optional[Mapping[str, str]] = None, accept: str = "application/json") -> _Response:
+        """One call, retried; ``body`` is bytes, or a function that returns the body afresh for each attempt (bytes
+        or a file object, which is closed after the attempt)."""
         failures = 0
         while True:
             retry_after: Optional[float] = None
@@ -382,22 +457,36 @@ class GatewayClient:
 
     def _once(self, method, path, body, headers, accept) -> _Response:
         connection = self._connection(self.timeout)
+        content = body() if callable(body) else body
         try:
             all_headers = self._headers({"Accept": accept + ", application/problem+json"})
-            if body is not None:
+            if content is not None:
                 all_headers["Content-Type"] = "application/json"
             all_headers.update(headers or {})
-            connection.request(method, self._prefix + path, body=body, headers=all_headers)
+            try:
+                connection.request(method, self._prefix + path, body=content, headers=all_headers)
+            except _CONNECTION_ERRORS as error:
+                if _fatal(error):
+                    raise
+                # the gateway may have answered before it read the whole body (a 413, a 507) and closed: that answer,
+                # when it can still be read, says more than the broken pipe
+                try:
+                    response = connection.getresponse()
+                    return _Response(response.status, response.reason, response.headers, response.read())
+                except _CONNECTION_ERRORS:
+                    raise error from None
             response = connection.getresponse()
             return _Response(response.status, response.reason, response.headers, response.read())
         finally:
             connection.close()
+            if hasattr(content, "close"):
+                content.close()
 
     def _connection(self, timeout: float) -> http.client.HTTPConnection:
         if self._scheme == "https":
-            return http.client.HTTPSConnection(self._host, self._port, timeout=timeout,
+            return http.client.HTTPSConnection(self._host, self._port, timeout=timeout, blocksize=_CHUNK,
                                                context=self._ssl_context or ssl.create_default_context())
-        return http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+        return http.client.HTTPConnection(self._host, self._port, timeout=timeout, blocksize=_CHUNK)
 
     def _headers(self, extra: Mapping[str, str]) -> Dict[str, str]:
         headers = {"User-Agent": "slurm-gateway-python"}
@@ -405,6 +494,81 @@ class GatewayClient:
             headers["Authorization"] = "Bearer " + self._token
         headers.update(extra)
         return headers
+
+
+def normalize_digest(digest: str) -> str:
+    """``sha256:`` and 64 lowercase hex digits; raises :class:`ValueError` for anything that is not a digest."""
+    if not isinstance(digest, str) or not _DIGEST.fullmatch(digest):
+        raise ValueError("a digest is 'sha256:' and 64 hex digits, not %r" % (digest,))
+    return digest.lower()
+
+
+def blob_digest(source: BlobSource) -> "tuple[str, int]":
+    """The ``sha256:<hex>`` digest and the size of a file (a path, read 1 MiB at a time) or of bytes."""
+    sha256 = hashlib.sha256()
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        sha256.update(source)
+        return "sha256:" + sha256.hexdigest(), memoryview(source).nbytes
+    if not isinstance(source, (str, os.PathLike)):
+        raise TypeError("a blob is a file's path or bytes, not %s" % type(source).__name__)
+    size = 0
+    with open(source, "rb") as file:
+        while True:
+            chunk = file.read(_CHUNK)
+            if not chunk:
+                break
+            sha256.update(chunk)
+            size += len(chunk)
+    return "sha256:" + sha256.hexdigest(), size
+
+
+def check_relative_path(path: str) -> str:
+    """Checks a key of a run's ``files``: a relative path of non-empty segments, none ``.`` or ``..``, no NUL.
+
+    Raises :class:`ValueError` naming the key.
+    """
+    if not isinstance(path, str):
+        raise ValueError("files: a key must be a relative path (a string), not %r" % (path,))
+    if not path:
+        why = "is empty"
+    elif path.startswith("/"):
+        why = "is absolute"
+    elif "\0" in path:
+        why = "contains NUL"
+    elif any(part in ("", ".", "..") for part in path.split("/")):
+        why = "has an empty, '.' or '..' segment"
+    else:
+        return path
+    raise ValueError("files: %r %s; keys are relative paths such as 'data/input.csv'" % (path, why))
+
+
+class _ExactReader:
+    """A file opened for one upload attempt: exactly ``size`` bytes, the size it had when it was hashed."""
+
+    def __init__(self, path: str, size: int):
+        # an error of the file is no connection error: it is raised as it is, never retried
+        try:
+            self._file: IO[bytes] = open(path, "rb")
+        except OSError as error:
+            raise GatewayError("cannot read %s: %s" % (path, error)) from error
+        self._path = path
+        self._left = size
+
+    def read(self, amount: int = -1) -> bytes:
+        if self._left == 0:
+            return b""
+        amount = self._left if amount is None or amount < 0 else min(amount, self._left)
+        try:
+            chunk = self._file.read(amount)
+        except OSError as error:
+            raise GatewayError("cannot read %s: %s" % (self._path, error)) from error
+        if not chunk:
+            raise GatewayError("%s became shorter while it was uploaded" % self._path)
+        self._left -= len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def _segment(value: str) -> str:
@@ -449,4 +613,5 @@ def _incomplete_utf8_tail(data: bytes) -> int:
     return 0
 
 
-__all__ = ["GatewayClient", "RetryPolicy", "LogRead", "LogChunk", "TERMINAL_STATES"]
+__all__ = ["GatewayClient", "RetryPolicy", "LogRead", "LogChunk", "TERMINAL_STATES", "BlobSource", "blob_digest",
+           "check_relative_path", "normalize_digest"]

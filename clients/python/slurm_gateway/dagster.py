@@ -12,7 +12,8 @@ pieces that are older than it (Pipes sessions as of 1.9): ``ConfigurableResource
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+import os
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import dagster as dg
 from dagster._core.errors import DagsterPipesExecutionError
@@ -23,7 +24,7 @@ except ImportError:  # pragma: no cover - depends on the Dagster version
     from dagster._core.pipes.client import PipesClientCompletedInvocation
 
 from .client import GatewayClient
-from .steps import DagsterParts, EventFollower, EventReader, StepRunner, build_request, payload_of, slurm_resources
+from .steps import DagsterParts, EventFollower, EventReader, StepRunner, run_request, slurm_resources
 
 
 class GatewayMessageReader(EventReader, dg.PipesMessageReader):
@@ -91,8 +92,15 @@ class SlurmGatewayResource(dg.ConfigurableResource):
         extra_env: Optional[Mapping[str, str]] = None,
         extra_slurm_opts: Optional[Mapping[str, Any]] = None,
         extras: Optional[Mapping[str, Any]] = None,
+        environment: Union[None, str, "os.PathLike[str]", Mapping[str, Any]] = None,
+        extra_files: Optional[Mapping[str, Union[str, "os.PathLike[str]", bytes]]] = None,
     ) -> PipesClientCompletedInvocation:
         """Runs the payload as this step's external process and returns what it reported over Dagster Pipes.
+
+        ``environment`` is a local pack archive's path (uploaded; the run gets ``{"pack": digest}``), the
+        ``"sha256:…"`` digest of a pack stored already, or a dict passed as it is (``{"path": "/abs/prefix"}`` for one
+        deployed on the hosts). ``extra_files`` maps relative paths in the run's directory to local files or bytes,
+        uploaded unless the gateway holds them; a ``payload_path`` that is one of its keys names that file.
 
         Raises ``DagsterPipesExecutionError`` when the run does not end ``COMPLETED`` or its ``closed`` message
         carries an exception.
@@ -100,17 +108,23 @@ class SlurmGatewayResource(dg.ConfigurableResource):
         if isinstance(context, dg.AssetCheckExecutionContext):  # Pipes sessions take the op's context
             context = context.op_execution_context
         defaults: Dict[str, Any] = self.resources.model_dump() if self.resources is not None else {}
-        request = build_request(
+        client = self.client()
+        request = run_request(
+            client,
             mode=self.mode,
             cluster=self.cluster,
             launcher=launcher or self.launcher,
-            payload=payload_of(payload_path, script, self.python),
+            payload_path=payload_path,
+            script=script,
+            python=self.python,
             args=list(args),
             env=extra_env,
             launcher_options=launcher_options,
             resources=slurm_resources(defaults, extra_slurm_opts),
+            environment=environment,
+            extra_files=extra_files,
         )
-        runner = StepRunner(self.client(), _dagster_parts(), forward_logs=self.forward_logs)
+        runner = StepRunner(client, _dagster_parts(), forward_logs=self.forward_logs)
         return runner.run(context, request, extras)
 
 

@@ -21,13 +21,14 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import os
 import re
 import sys
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TextIO
 
-from .client import TERMINAL_STATES, GatewayClient
+from .client import TERMINAL_STATES, GatewayClient, check_relative_path, normalize_digest
 from .errors import GatewayProblem
 
 #: Run tags that name the gateway run of a step start with this; the rest is a digest of step key and partition.
@@ -157,16 +158,22 @@ def slurm_resources(*layers: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
     return merged
 
 
-def payload_of(payload_path: Optional[str], script: Optional[str], python: str) -> Dict[str, str]:
+def payload_of(payload_path: Optional[str], script: Optional[str], python: str,
+               files: Optional[Mapping[str, Any]] = None) -> Dict[str, str]:
     """The run's ``payload``: the text of ``payload_path`` or ``script``, exactly one of them.
 
     A Python file without a ``#!`` line gets one naming ``python`` (an absolute path, or a name looked up on the
     PATH of the job), so that the gateway runs it with Python; its line numbers in tracebacks are then one higher.
+
+    A ``payload_path`` that is a key of the run's ``files`` names that file instead (``{"path": key}``): the gateway
+    runs it as it was uploaded, with no ``#!`` line added.
     """
     if (payload_path is None) == (script is None):
         raise ValueError("give exactly one of payload_path and script")
     if script is not None:
         return {"script": script}
+    if files and payload_path in files:
+        return {"path": payload_path}
     with open(payload_path, encoding="utf-8") as file:
         text = file.read()
     if payload_path.endswith(".py") and not text.startswith("#!"):
@@ -553,11 +560,52 @@ class StepRunner:
             context.log.warning("could not settle gateway run %s after the step stopped: %s" % (run_id, error))
 
 
+def environment_of(client: GatewayClient, environment: Any) -> Optional[Dict[str, Any]]:
+    """The run's ``environment``: ``None``; a dict as it is (``{"path": "/abs/prefix"}`` for one deployed on the
+    hosts); ``"sha256:<hex>"`` as the digest of a pack stored already; else the path of a local pack archive, which is
+    uploaded (unless the gateway holds it) and named by its digest."""
+    if environment is None:
+        return None
+    if isinstance(environment, Mapping):
+        return dict(environment)
+    if isinstance(environment, str) and environment.lower().startswith("sha256:"):
+        return {"pack": normalize_digest(environment)}
+    if isinstance(environment, (str, os.PathLike)):
+        return {"pack": client.upload_blob(environment)}
+    raise TypeError("environment is a pack archive's path, a 'sha256:' digest or a dict, not %s"
+                    % type(environment).__name__)
+
+
+def run_request(client: GatewayClient, *, mode: str, cluster: Optional[str], launcher: str,
+                payload_path: Optional[str], script: Optional[str], python: str, args: Sequence[str] = (),
+                env: Optional[Mapping[str, str]] = None, launcher_options: Optional[Mapping[str, Any]] = None,
+                resources: Optional[Mapping[str, Any]] = None, environment: Any = None,
+                extra_files: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """What the resource's ``run`` submits (without ``asset`` and ``dagster``): checks everything it can first, then
+    uploads the environment's pack and the ``extra_files`` the gateway does not hold yet."""
+    for key in extra_files or {}:
+        check_relative_path(key)
+    request = build_request(mode=mode, cluster=cluster, launcher=launcher,
+                            payload=payload_of(payload_path, script, python, extra_files), args=args, env=env,
+                            launcher_options=launcher_options, resources=resources)
+    pack = environment_of(client, environment)
+    if pack:
+        request["environment"] = pack
+    if extra_files:
+        request["files"] = client.prepare_files(extra_files)
+    return request
+
+
 def build_request(*, mode: str, cluster: Optional[str], launcher: str, payload: Mapping[str, str],
                   args: Sequence[str] = (), env: Optional[Mapping[str, str]] = None,
                   launcher_options: Optional[Mapping[str, Any]] = None,
-                  resources: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
-    """A run request, without ``asset`` and ``dagster`` (which :class:`StepRunner` adds)."""
+                  resources: Optional[Mapping[str, Any]] = None,
+                  environment: Optional[Mapping[str, Any]] = None,
+                  files: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """A run request, without ``asset`` and ``dagster`` (which :class:`StepRunner` adds).
+
+    ``environment`` and ``files`` go in as they are (``{"pack": digest}`` or ``{"path": "/abs"}``; relative path →
+    digest or ``{"base64": ...}``): :func:`run_request` makes them from local files."""
     if mode not in ("local", "slurm"):
         raise ValueError("mode must be 'local' or 'slurm', not %r" % (mode,))
     request: Dict[str, Any] = {"mode": mode, "launcher": launcher, "payload": dict(payload)}
@@ -571,11 +619,15 @@ def build_request(*, mode: str, cluster: Optional[str], launcher: str, payload: 
         request["launcherOptions"] = dict(launcher_options)
     if resources:
         request["resources"] = dict(resources)
+    if environment:
+        request["environment"] = dict(environment)
+    if files:
+        request["files"] = {check_relative_path(path): value for path, value in files.items()}
     return request
 
 
 __all__: Iterable[str] = [
     "StepIdentity", "StepRunner", "CallCounter", "CALLS", "DagsterParts", "PipesEventRelay", "EventFollower", "EventReader", "LogForwarder", "Failure",
     "outcome", "reattaches_to", "cancels_on_interrupt", "asset_name", "slurm_resources", "payload_of",
-    "build_request",
+    "build_request", "environment_of", "run_request",
 ]
