@@ -24,7 +24,6 @@ import org.springframework.util.unit.DataSize;
 /**
  * One Slurm cluster the gateway submits to through its login node ({@code gateway.clusters.<name>.*}). The settings
  * are flat, as operators write them; {@link #ssh} hands the SSH part to the host module as its own record.
- *
  * @param transport how the gateway reaches the login node: {@code ssh} (the default), or {@code local} when the
  *     gateway runs on the login node itself, so Slurm's commands run and run directories are written on this machine
  *     (the SSH settings below are then not used)
@@ -48,8 +47,7 @@ import org.springframework.util.unit.DataSize;
  * @param commandTimeout the longest any one remote command may run before it is abandoned
  * @param channelWaitTimeout the longest a command waits for a free channel when all are busy
  * @param keepAlive the interval of SSH keep-alive messages on idle connections
- * @param minConnectInterval the least time between opening two new connections, so the gateway never opens a burst
- *     (sites ban bursts)
+ * @param minConnectInterval the least time between opening two new connections (sites ban bursts)
  * @param reconnectBackoff the wait after a failed connection attempt; it doubles with each further failure
  * @param maxReconnectBackoff the longest wait between connection attempts
  * @param maxCommandOutput the most one remote command may write to stdout or stderr; more fails the command
@@ -70,6 +68,7 @@ import org.springframework.util.unit.DataSize;
  * @param housekeeping how the cluster's accounts are swept: strays adopted, orphan jobs cancelled, old run
  *     directories removed ({@link ClusterHousekeeping})
  * @param backpressure how many active runs and submissions a second the cluster takes ({@link ClusterBackpressure})
+ * @param cache where environment packs and run files are kept on the cluster, and how much ({@link ClusterCache})
  * @param access who may run on the cluster, and which partitions, accounts and QoS each may request; open by default
  * @param identities one account per tenant, by name ({@link ClusterIdentity}): when any is configured, every run
  *     executes under the identity mapped to its creator, a creator mapped to none may not use the cluster, and
@@ -115,6 +114,7 @@ public record ClusterProperties(
         @DefaultValue("2s") @NotNull Duration submitRetryBackoff,
         @DefaultValue @Valid @NotNull ClusterHousekeeping housekeeping,
         @DefaultValue @Valid @NotNull ClusterBackpressure backpressure,
+        @DefaultValue @Valid @NotNull ClusterCache cache,
         @Valid ClusterAccess access,
         @DefaultValue @NotNull Map<String, @Valid @NotNull ClusterIdentity> identities,
         @DefaultValue @Valid @NotNull LaunchDefaults launchers) {

@@ -22,11 +22,14 @@ public class JobScripts {
         this.pipes = pipes;
     }
 
-    /** A pure function of the claimed run, so it is made again whenever it is needed rather than stored. */
-    public JobScript of(ClaimedRun run, String runDirectory, LaunchDefaults defaults) {
-        return launchers
+    /**
+     * A pure function of the claimed run and what its host's cache holds for it, so it is made again whenever it is
+     * needed rather than stored.
+     */
+    public JobScript of(ClaimedRun run, String runDirectory, LaunchDefaults defaults, Provisioned provisioned) {
+        return provisioned.applyTo(launchers
                 .get(run.launcher())
                 .jobScript(run.id(), run.spec(), defaults)
-                .withEnvironment(pipes.environment(run.id(), run.spec(), runDirectory));
+                .withEnvironment(pipes.environment(run.id(), run.spec(), runDirectory)));
     }
 }

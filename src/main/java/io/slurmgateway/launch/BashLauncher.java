@@ -38,7 +38,10 @@ class BashLauncher implements Launcher {
     public JobScript jobScript(UUID runId, RunSpec spec, LaunchDefaults defaults) {
         RunSpec.Payload payload = spec.payload();
         boolean inline = payload.script() != null;
-        String program = inline ? "./" + INLINE_PAYLOAD_NAME : payload.path();
+        // a relative path names one of the run's files, placed in its directory (the job's working directory)
+        String program = inline
+                ? "./" + INLINE_PAYLOAD_NAME
+                : payload.path().startsWith("/") ? payload.path() : "./" + payload.path();
         boolean needsBash = inline && !payload.script().startsWith("#!");
         String scriptText = String.join(
                 "\n",

@@ -35,7 +35,20 @@ public record RunSpec(
         List<String> args,
         Map<String, String> env,
         Resources resources,
-        Dagster dagster) {
+        Dagster dagster,
+        @Schema(
+                        description =
+                                "The software environment the job starts in: an uploaded pack, unpacked once per cluster"
+                                        + " and reused, or a directory deployed on the cluster already; its activate.sh (or"
+                                        + " bin/activate) is sourced, or its bin/ put first on PATH, before the launcher starts")
+                Environment environment,
+        @Schema(
+                        description = "Files placed in the run's directory before the payload starts: a relative"
+                                + " path, and either the digest of an uploaded blob (\"sha256:<hex>\") or, for small"
+                                + " files, {\"base64\": \"...\"}, which the gateway stores as a blob of the caller's",
+                        example =
+                                "{\"main.py\": \"sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"}")
+                Map<String, Object> files) {
 
     public static final String DEFAULT_LAUNCHER = "bash";
 
@@ -44,6 +57,39 @@ public record RunSpec(
         args = args == null ? List.of() : args;
         env = env == null ? Map.of() : env;
         resources = resources == null ? Resources.NONE : resources;
+        files = files == null ? Map.of() : files;
+    }
+
+    /** A spec without an environment or files. */
+    public RunSpec(
+            String asset,
+            String mode,
+            String cluster,
+            String launcher,
+            Map<String, Object> launcherOptions,
+            Payload payload,
+            List<String> args,
+            Map<String, String> env,
+            Resources resources,
+            Dagster dagster) {
+        this(asset, mode, cluster, launcher, launcherOptions, payload, args, env, resources, dagster, null, null);
+    }
+
+    /** The same spec with other files (the gateway stores inline files as blobs and names them by digest). */
+    public RunSpec withFiles(Map<String, Object> replaced) {
+        return new RunSpec(
+                asset,
+                mode,
+                cluster,
+                launcher,
+                launcherOptions,
+                payload,
+                args,
+                env,
+                resources,
+                dagster,
+                environment,
+                replaced);
     }
 
     /**
@@ -63,11 +109,19 @@ public record RunSpec(
                 args,
                 env,
                 resources,
-                dagster);
+                dagster,
+                environment,
+                files);
     }
 
-    /** The program to run: exactly one of an inline script or an absolute path on the target host. */
+    /**
+     * The program to run: exactly one of an inline script, or a path: absolute for a program on the target host,
+     * relative for one of the run's {@code files}.
+     */
     public record Payload(String script, String path) {}
+
+    /** Exactly one of an uploaded pack ({@code sha256:<hex>}) or an absolute directory on the target host. */
+    public record Environment(String pack, String path) {}
 
     /** Slurm-style resource requests; in local mode only {@code timeLimit} applies. */
     public record Resources(

@@ -45,6 +45,7 @@ public class RunService {
     private final ClusterRegistry clusters;
     private final ClusterAdmission admission;
     private final AcceptLimits limits;
+    private final RunBlobs blobs;
 
     RunService(
             RunRepository runs,
@@ -57,7 +58,9 @@ public class RunService {
             ConflictRetry retry,
             ClusterRegistry clusters,
             SecurityProperties security,
-            RunMetrics metrics) {
+            RunMetrics metrics,
+            RunBlobs blobs) {
+        this.blobs = blobs;
         this.limits = new AcceptLimits(runs, properties, security, metrics);
         this.clusters = clusters;
         this.admission = new ClusterAdmission(clusters);
@@ -87,16 +90,22 @@ public class RunService {
      *     or the gateway {@code gateway.runs.max-backlog} accepted runs
      */
     public Created create(RunSpec requested, String idempotencyKey, Caller caller) {
-        RunSpec spec = requested.withDefaults(
+        RunSpec defaulted = requested.withDefaults(
                 properties.defaultMode(), clusters.defaultCluster().orElse(null));
-        List<SpecViolation> violations = validator.violations(spec);
+        List<SpecViolation> violations = validator.violations(defaulted);
         if (!violations.isEmpty()) {
             throw new InvalidRunSpecException(violations);
         }
-        if (RunMode.LOCAL.equals(spec.mode()) && !caller.has(Role.LOCAL)) {
+        if (RunMode.LOCAL.equals(defaulted.mode()) && !caller.has(Role.LOCAL)) {
             Audit.mutation(caller, "create", null, "refused: local mode needs the role local");
             throw new NotPermittedException(
                     "mode", "local runs execute on the gateway host and need the role 'local' besides 'submitter'");
+        }
+        // inline files become the caller's blobs: the stored spec names every file by digest
+        RunSpec spec = blobs.storeInline(defaulted, caller);
+        violations = blobs.violations(spec, caller);
+        if (!violations.isEmpty()) {
+            throw new InvalidRunSpecException(violations);
         }
         String identity = admission.identity(spec, caller);
         String fingerprint = json.fingerprint(spec);
@@ -120,7 +129,14 @@ public class RunService {
                 identity,
                 clock.instant());
         try {
-            Created created = new Created(transaction.execute(status -> runs.saveAndFlush(run)), spec, true);
+            Created created = new Created(
+                    transaction.execute(status -> {
+                        Run saved = runs.saveAndFlush(run);
+                        blobs.reference(saved.getId(), spec);
+                        return saved;
+                    }),
+                    spec,
+                    true);
             Audit.mutation(caller, "create", run.getId(), "accepted");
             return created;
         } catch (DataIntegrityViolationException raced) {

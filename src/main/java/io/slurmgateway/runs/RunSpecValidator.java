@@ -77,6 +77,7 @@ class RunSpecValidator {
         checkModeAndCluster(spec, found);
         checkLauncher(spec, found);
         checkPayload(spec.payload(), found);
+        RunFileRules.check(spec, found);
         checkArgs(spec.args(), found);
         checkEnv(spec.env(), found);
         checkResources(spec.resources(), found);
@@ -148,7 +149,8 @@ class RunSpecValidator {
             }
         } else if (payload.path().length() > MAX_PATH_LENGTH) {
             found.add(new SpecViolation("payload.path", "must be at most " + MAX_PATH_LENGTH + " characters"));
-        } else if (!PAYLOAD_PATH.matcher(payload.path()).matches()) {
+        } else if (!RunFileRules.namesAFile(payload)
+                && !PAYLOAD_PATH.matcher(payload.path()).matches()) {
             found.add(new SpecViolation(
                     "payload.path", "must be an absolute path of letters, digits and . _ + @ % = , : / ~ -"));
         }

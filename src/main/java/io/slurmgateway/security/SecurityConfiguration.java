@@ -102,7 +102,19 @@ public class SecurityConfiguration {
                                                     || hasRole(authentication.get(), security)))
                             .requestMatchers(HttpMethod.POST, "/api/v1/runs", "/api/v1/runs/*/cancel")
                             .hasAnyRole(SUBMITTERS)
-                            .requestMatchers(HttpMethod.GET, "/api/v1/runs", "/api/v1/runs/**", "/api/v1/clusters")
+                            .requestMatchers(HttpMethod.GET, "/api/v1/clusters/*/cache")
+                            .hasRole(Role.ADMIN.name())
+                            .requestMatchers(HttpMethod.PUT, "/api/v1/blobs/*")
+                            .hasAnyRole(SUBMITTERS)
+                            .requestMatchers(HttpMethod.HEAD, "/api/v1/blobs/*")
+                            .hasAnyRole(READERS)
+                            .requestMatchers(
+                                    HttpMethod.GET,
+                                    "/api/v1/runs",
+                                    "/api/v1/runs/**",
+                                    "/api/v1/clusters",
+                                    "/api/v1/blobs",
+                                    "/api/v1/blobs/*")
                             .hasAnyRole(READERS)
                             .anyRequest()
                             .denyAll())

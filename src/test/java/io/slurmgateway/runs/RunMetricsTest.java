@@ -19,7 +19,10 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class RunMetricsTest extends GatewayTestBase {
 
-    /** Every tag key a gateway metric may have; {@code le} is Prometheus's histogram bucket bound. */
+    /**
+     * Every tag key a gateway metric may have; {@code le} is Prometheus's histogram bucket bound, {@code cache} a
+     * configured cluster account (or {@code local}).
+     */
     private static final Set<String> ALLOWED_TAGS = Set.of(
             "state",
             "mode",
@@ -32,6 +35,7 @@ class RunMetricsTest extends GatewayTestBase {
             "purpose",
             "scheduler",
             "step",
+            "cache",
             "le");
 
     private static final Pattern SERIES = Pattern.compile("^(gateway_[a-z_]+)\\{([^}]*)\\}", Pattern.MULTILINE);

@@ -41,6 +41,9 @@ public abstract class GatewayTestBase {
                 "spring.datasource.url",
                 () -> "jdbc:h2:file:" + home.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
         registry.add("gateway.execution.work-dir", () -> home.resolve("runs").toString());
+        registry.add("gateway.blobs.dir", () -> home.resolve("blobs").toString());
+        registry.add(
+                "gateway.blobs.local-cache.dir", () -> home.resolve("cache").toString());
         registry.add("gateway.execution.poll-interval", () -> "100ms");
         registry.add("gateway.api.stream-poll-interval", () -> "50ms");
         return home;

@@ -1,5 +1,6 @@
 package io.slurmgateway.execution.cluster;
 
+import io.slurmgateway.blobs.Blobs;
 import io.slurmgateway.clusters.ClusterAccount;
 import io.slurmgateway.clusters.ClusterIdentity;
 import io.slurmgateway.clusters.ClusterProperties;
@@ -28,7 +29,8 @@ import org.slf4j.MDC;
  * The housekeeping of one cluster account, every {@code housekeeping.sweep-interval} on the instance that holds its lease: adopts
  * runs of the account that another instance still owns (an instance that was renamed, or that lost its lease mid-way),
  * cancels jobs named {@code sg-<run id>} that no live run owns, and removes run directories on the cluster once
- * {@code housekeeping.work-dir-retention} has passed since their runs ended and their output was stored.
+ * {@code housekeeping.work-dir-retention} has passed since their runs ended and their output was stored; trims the
+ * account's cache of packs and files to its budget.
  */
 final class ClusterSweep {
 
@@ -55,6 +57,7 @@ final class ClusterSweep {
     private final StepGuard steps;
     private final java.util.function.Consumer<List<UUID>> onAdopted;
     private final BooleanSupplier leaseHeld;
+    private final Blobs blobs;
     private final TickLoop loop;
     private final long firstAtNanos;
 
@@ -73,7 +76,9 @@ final class ClusterSweep {
             RunWorkQueue queue,
             ExecutionMetrics metrics,
             BooleanSupplier leaseHeld,
-            java.util.function.Consumer<List<UUID>> onAdopted) {
+            java.util.function.Consumer<List<UUID>> onAdopted,
+            Blobs blobs) {
+        this.blobs = blobs;
         this.cluster = cluster;
         this.identity = account.identity();
         this.owner = owner;
@@ -125,6 +130,7 @@ final class ClusterSweep {
         if (!settings.housekeeping().workDirRetention().isZero()) {
             steps.run("cleanup", this::removeDirectories);
         }
+        steps.run("cache", () -> submitter.trimCache(blobs.inUse(cluster)));
     }
 
     private void adoptStrays() {

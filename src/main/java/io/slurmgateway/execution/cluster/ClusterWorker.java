@@ -131,7 +131,8 @@ final class ClusterWorker {
                 queue,
                 metrics,
                 leaseHeld,
-                this::adopted);
+                this::adopted,
+                services.blobs());
     }
 
     /** Starts the worker's threads: submitting, following the submitted jobs, and sampling them when that is on. */

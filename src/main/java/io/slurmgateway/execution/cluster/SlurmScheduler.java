@@ -1,5 +1,6 @@
 package io.slurmgateway.execution.cluster;
 
+import io.slurmgateway.blobs.HostCaches;
 import io.slurmgateway.clusters.Cluster;
 import io.slurmgateway.clusters.ClusterAccount;
 import io.slurmgateway.clusters.ClusterProperties;
@@ -51,6 +52,7 @@ class SlurmScheduler implements SmartLifecycle {
     private final Clock clock;
     private final ClusterLeases leases;
     private final WorkerServices services;
+    private final HostCaches caches;
     private final List<LeasedAccount> accounts = new CopyOnWriteArrayList<>();
     private volatile TickLoop keeper;
     private volatile boolean running;
@@ -66,10 +68,13 @@ class SlurmScheduler implements SmartLifecycle {
             SlurmMetrics slurmMetrics,
             ClusterLeases leases,
             RunCustody custody,
-            Clock clock) {
+            Clock clock,
+            HostCaches caches,
+            io.slurmgateway.blobs.Blobs blobs) {
+        this.caches = caches;
         this.clock = clock;
         this.leases = leases;
-        this.services = new WorkerServices(tailer, store, queue, custody, metrics, slurmMetrics);
+        this.services = new WorkerServices(tailer, store, queue, custody, metrics, slurmMetrics, blobs);
         this.clusters = clusters;
         this.queue = queue;
         this.tailer = tailer;
@@ -134,7 +139,7 @@ class SlurmScheduler implements SmartLifecycle {
                 lease::isHeld,
                 stagingElsewhere,
                 properties.stagingBatchSize(),
-                new SlurmSubmitter(cluster, account, queue, jobScripts),
+                new SlurmSubmitter(cluster, account, queue, jobScripts, caches.of(cluster, account)),
                 new SlurmJobTracker(queue, clock, settings.accountingWait(), settings.lostJobTimeout()),
                 new LiveUsageSampler(
                         name,

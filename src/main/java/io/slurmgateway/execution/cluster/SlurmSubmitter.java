@@ -1,9 +1,13 @@
 package io.slurmgateway.execution.cluster;
 
+import io.slurmgateway.blobs.HostCache;
+import io.slurmgateway.blobs.PackUnusableException;
 import io.slurmgateway.clusters.Cluster;
 import io.slurmgateway.clusters.ClusterAccount;
 import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.execution.JobScripts;
+import io.slurmgateway.execution.Provisioned;
+import io.slurmgateway.execution.RunProvisioning;
 import io.slurmgateway.host.FileToWrite;
 import io.slurmgateway.launch.JobScript;
 import io.slurmgateway.launch.RunSpec;
@@ -46,10 +50,16 @@ final class SlurmSubmitter {
     private final SlurmClient slurm;
     private final RunWorkQueue queue;
     private final JobScripts jobScripts;
+    private final HostCache cache;
     private volatile String workDir;
 
-    /** Submits as {@code account}: stages in its directory, and runs sbatch as its user. */
-    SlurmSubmitter(Cluster cluster, ClusterAccount account, RunWorkQueue queue, JobScripts jobScripts) {
+    /**
+     * Submits as {@code account}: brings the run's pack and files into its cache, stages in its directory, and runs
+     * sbatch as its user.
+     */
+    SlurmSubmitter(
+            Cluster cluster, ClusterAccount account, RunWorkQueue queue, JobScripts jobScripts, HostCache cache) {
+        this.cache = cache;
         this.cluster = cluster;
         this.account = account;
         this.settings = cluster.settings();
@@ -73,8 +83,10 @@ final class SlurmSubmitter {
                     return existing.get();
                 }
             }
+            Provisioned provisioned = RunProvisioning.prepare(run.spec(), cache);
             // staged and submitted in one command; sbatch is killed on the cluster before the gateway would abandon it
-            SubmitResult result = slurm.stageAndSubmit(directory, files(run, directory), settings.killOnClusterAfter());
+            SubmitResult result =
+                    slurm.stageAndSubmit(directory, files(run, directory, provisioned), settings.killOnClusterAfter());
             if (result instanceof SubmitResult.Submitted submitted) {
                 return adopt(run, submitted.jobId(), directory);
             }
@@ -83,6 +95,9 @@ final class SlurmSubmitter {
                 return new Attempt.Over();
             }
             return retryOrGiveUp(run, ((SubmitResult.Uncertain) result).message(), lastAttempt);
+        } catch (PackUnusableException unusable) {
+            queue.markSubmitFailed(run.id(), "the environment pack cannot be used: " + unusable.getMessage());
+            return new Attempt.Over();
         } catch (IOException failed) {
             return retryOrGiveUp(run, "staging over SSH failed: " + failed.getMessage(), lastAttempt);
         } catch (IllegalArgumentException invalid) {
@@ -129,6 +144,11 @@ final class SlurmSubmitter {
             return Optional.of(adopt(run, named.get(), directory));
         }
         return Optional.empty();
+    }
+
+    /** Removes what the account's cache holds beyond its budget, sparing what unfinished runs need. */
+    void trimCache(java.util.Set<io.slurmgateway.blobs.Digest> inUse) throws IOException {
+        cache.trim(inUse);
     }
 
     /** The run's directory on the cluster. */
@@ -181,9 +201,9 @@ final class SlurmSubmitter {
         return new Attempt.Over();
     }
 
-    private List<FileToWrite> files(ClaimedRun run, String directory) {
+    private List<FileToWrite> files(ClaimedRun run, String directory, Provisioned provisioned) {
         RunSpec spec = run.spec();
-        JobScript job = jobScripts.of(run, directory, settings.launchers());
+        JobScript job = jobScripts.of(run, directory, settings.launchers(), provisioned);
         String batch = BatchScript.render(run.id(), directory, job, withClusterDefaults(spec.resources()));
         List<FileToWrite> files = new ArrayList<>();
         files.add(new FileToWrite(BatchScript.NAME, batch.getBytes(StandardCharsets.UTF_8), true));

@@ -13,4 +13,5 @@ record WorkerServices(
         RunWorkQueue queue,
         RunCustody custody,
         ExecutionMetrics metrics,
-        SlurmMetrics slurmMetrics) {}
+        SlurmMetrics slurmMetrics,
+        io.slurmgateway.blobs.Blobs blobs) {}

@@ -1,7 +1,10 @@
 package io.slurmgateway.execution.local;
 
+import io.slurmgateway.blobs.HostCaches;
 import io.slurmgateway.execution.ExecutionProperties;
 import io.slurmgateway.execution.JobScripts;
+import io.slurmgateway.execution.Provisioned;
+import io.slurmgateway.execution.RunProvisioning;
 import io.slurmgateway.host.CommandRunner;
 import io.slurmgateway.host.FileToWrite;
 import io.slurmgateway.launch.JobScript;
@@ -14,7 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
-/** Lays out a local run's directory: the job script and the files its launcher asks for. Writing it twice is harmless. */
+/**
+ * Lays out a local run's directory: the job script and the files its launcher asks for, with its pack and files brought
+ * into the local cache first. Writing it twice is harmless.
+ */
 @Component
 class LocalStaging {
 
@@ -22,8 +28,10 @@ class LocalStaging {
     private final JobScripts jobScripts;
     private final Path workDir;
     private final LaunchDefaults launchers;
+    private final HostCaches caches;
 
-    LocalStaging(CommandRunner host, JobScripts jobScripts, ExecutionProperties properties) {
+    LocalStaging(CommandRunner host, JobScripts jobScripts, ExecutionProperties properties, HostCaches caches) {
+        this.caches = caches;
         this.host = host;
         this.jobScripts = jobScripts;
         this.workDir = properties.workDir().toAbsolutePath().normalize();
@@ -35,8 +43,9 @@ class LocalStaging {
     }
 
     /** The job script of a run; made again when the run starts rather than stored. */
-    JobScript jobScript(ClaimedRun run) {
-        return jobScripts.of(run, directoryOf(run).toString(), launchers);
+    JobScript jobScript(ClaimedRun run) throws IOException {
+        Provisioned provisioned = RunProvisioning.prepare(run.spec(), caches.local());
+        return jobScripts.of(run, directoryOf(run).toString(), launchers, provisioned);
     }
 
     /** Writes the run's directory with its job script and returns it. */

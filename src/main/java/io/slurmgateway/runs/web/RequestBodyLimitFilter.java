@@ -27,10 +27,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE) // before any filter that reads the body (form content, multipart)
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
+    private static final String BLOBS = "/api/v1/blobs/";
+
     private final long limit;
 
     RequestBodyLimitFilter(ApiProperties properties) {
         this.limit = properties.maxRequestSize().toBytes();
+    }
+
+    /** Blob uploads are streamed to disk and capped by {@code gateway.blobs.max-size} where they are read. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return "PUT".equals(request.getMethod()) && request.getRequestURI().startsWith(BLOBS);
     }
 
     @Override
