@@ -1,8 +1,11 @@
 """GatewayClient against a real gateway: the built jar, local mode, bearer tokens (see support.shared_gateway)."""
 
+import hashlib
 import http.client
+import io
 import json
 import os
+import tarfile
 import tempfile
 import time
 import unittest
@@ -158,6 +161,47 @@ class ClientAgainstGatewayTest(GatewayTestCase):
     def test_the_token_stays_out_of_repr(self):
         self.assertNotIn(self.gateway.tokens["alice"], repr(self.client))
         self.assertIn("<set>", repr(self.client))
+
+
+class BlobsAgainstGatewayTest(GatewayTestCase):
+    """Uploads and a run that uses a pack and files, against the real gateway in local mode."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.gateway = shared_gateway()
+
+    def test_a_pack_and_files_are_uploaded_once_and_used_by_a_run(self):
+        client = self.gateway.client("alice")
+        work = tempfile.mkdtemp()
+        pack = os.path.join(work, "env.tar.gz")
+        with tarfile.open(pack, "w:gz") as tar:
+            for name, text in (("activate.sh", 'export SG_FROM_PACK="yes, $(basename "$PWD")"\n'),
+                               ("lib/readme.txt", "inside the pack\n")):
+                data = text.encode()
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        digest = client.upload_blob(pack)
+        self.assertTrue(client.blob_exists(digest))
+        self.assertEqual(digest, client.upload_blob(pack), "the second upload is the same blob")
+        files = client.prepare_files({"bin/main.sh": b"#!/bin/bash\necho \"pack: $SG_FROM_PACK\"; cat data.txt\n",
+                                      "data.txt": b"a file\n"})
+
+        run = client.submit({"asset": "tests/environment", "mode": "local", "payload": {"path": "bin/main.sh"},
+                             "environment": {"pack": digest}, "files": files})
+        final = client.wait(run["id"])
+
+        self.assertEqual("COMPLETED", final["state"], final.get("reason"))
+        self.assertEqual("pack: yes, %s\na file\n" % run["id"], client.read_log(run["id"], "stdout", 0).data.decode())
+
+    def test_a_corrupted_upload_is_refused_and_not_stored(self):
+        client = self.gateway.client("alice")
+        wrong = "sha256:" + hashlib.sha256(b"other bytes").hexdigest()
+        with self.assertRaises(GatewayProblem) as raised:
+            client._call("PUT", "/api/v1/blobs/" + wrong, body=b"these bytes",
+                         headers={"Content-Type": "application/octet-stream", "Content-Length": "11"})
+        self.assertEqual(400, raised.exception.status)
+        self.assertFalse(client.blob_exists(wrong))
 
 
 class LimitsTest(GatewayTestCase):
