@@ -1,6 +1,7 @@
 package io.slurmgateway.host;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 /**
@@ -14,6 +15,13 @@ public interface CommandRunner {
      * earlier content; writing the same directory twice is harmless.
      */
     void writeDirectory(String directory, List<FileToWrite> files) throws IOException;
+
+    /**
+     * Streams exactly {@code size} bytes of {@code content} into the file {@code path}, readable only by the gateway's
+     * user; its directory must exist. Content of any size passes through a bounded buffer, never whole in memory. A
+     * stream that ends before {@code size} bytes fails, and the partial file is removed.
+     */
+    void upload(String path, InputStream content, long size) throws IOException;
 
     /** Up to {@code maxBytes} bytes of a file from {@code offset}; empty when the file is shorter or absent. */
     byte[] readFrom(String path, long offset, int maxBytes) throws IOException;

@@ -1,7 +1,10 @@
 package io.slurmgateway.host;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,6 +27,8 @@ public class LocalCommandRunner implements CommandRunner {
     private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> PRIVATE_PROGRAM = PosixFilePermissions.fromString("rwx------");
+
+    private static final int UPLOAD_CHUNK = 64 * 1024;
 
     private final Duration commandTimeout;
 
@@ -90,6 +95,30 @@ public class LocalCommandRunner implements CommandRunner {
         for (FileToWrite file : files) {
             Path written = Files.write(created.resolve(file.name()), file.content());
             Files.setPosixFilePermissions(written, file.executable() ? PRIVATE_PROGRAM : PRIVATE_FILE);
+        }
+    }
+
+    @Override
+    public void upload(String path, InputStream content, long size) throws IOException {
+        Path file = Path.of(path);
+        Set<StandardOpenOption> options =
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        try (OutputStream out = Channels.newOutputStream(
+                Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(PRIVATE_FILE)))) {
+            Files.setPosixFilePermissions(file, PRIVATE_FILE); // the attribute applies only to a new file
+            byte[] chunk = new byte[UPLOAD_CHUNK];
+            for (long left = size; left > 0; ) {
+                int read = content.readNBytes(chunk, 0, (int) Math.min(chunk.length, left));
+                if (read == 0) {
+                    throw new IOException(
+                            "the content for " + path + " ended after " + (size - left) + " of " + size + " bytes");
+                }
+                out.write(chunk, 0, read);
+                left -= read;
+            }
+        } catch (IOException failed) {
+            Files.deleteIfExists(file);
+            throw failed;
         }
     }
 

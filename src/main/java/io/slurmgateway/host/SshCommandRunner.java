@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.direct.Session;
-import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.OpenMode;
 import net.schmizz.sshj.sftp.RemoteFile;
 import net.schmizz.sshj.sftp.Response;
@@ -31,10 +30,6 @@ import net.schmizz.sshj.sftp.SFTPException;
  * and with their output framed so that a profile's banners are dropped; files travel by SFTP.
  */
 public final class SshCommandRunner implements CommandRunner, AutoCloseable {
-
-    private static final int PRIVATE_DIRECTORY = 0700;
-    private static final int PRIVATE_FILE = 0600;
-    private static final int PRIVATE_PROGRAM = 0700;
 
     private final String cluster;
     private final SshConnectionPool pool;
@@ -114,13 +109,23 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
         pool.withClient(client -> {
             try (SFTPClient sftp = client.newSFTPClient()) {
                 if (new PipelinedSftpWrite(sftp.getSFTPEngine(), commandTimeout.toMillis())
-                        .writeNew(directory, PRIVATE_DIRECTORY, files, SshCommandRunner::modeOf)) {
+                        .writeNew(directory, SftpFiles.PRIVATE_DIRECTORY, files, SftpFiles::modeOf)) {
                     return null;
                 }
-                makePrivateDirectory(sftp, directory);
+                SftpFiles.makePrivateDirectory(sftp, directory);
                 for (FileToWrite file : files) {
-                    write(sftp, directory + "/" + file.name(), file);
+                    SftpFiles.write(sftp, directory + "/" + file.name(), file);
                 }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void upload(String path, InputStream content, long size) throws IOException {
+        pool.withClient(client -> {
+            try (SFTPClient sftp = client.newSFTPClient()) {
+                SftpFiles.upload(sftp, path, content, size);
             }
             return null;
         });
@@ -154,49 +159,6 @@ public final class SshCommandRunner implements CommandRunner, AutoCloseable {
     @Override
     public void close() {
         pool.close();
-    }
-
-    /**
-     * Creates the directory with its mode in one request, the common case; only when that fails (it exists already,
-     * or its parent does not) does it look closer. Each request is a round trip, and staging is on every submission's
-     * path.
-     */
-    private static void makePrivateDirectory(SFTPClient sftp, String directory) throws IOException {
-        FileAttributes privateDirectory =
-                new FileAttributes.Builder().withPermissions(PRIVATE_DIRECTORY).build();
-        try {
-            sftp.getSFTPEngine().makeDir(directory, privateDirectory);
-        } catch (SFTPException notCreated) {
-            if (sftp.statExistence(directory) == null) {
-                sftp.mkdirs(directory);
-            }
-            sftp.chmod(directory, PRIVATE_DIRECTORY);
-        }
-    }
-
-    private static int modeOf(FileToWrite file) {
-        return file.executable() ? PRIVATE_PROGRAM : PRIVATE_FILE;
-    }
-
-    /** Writes a new file with its mode set at creation; an existing one is truncated and its mode set again. */
-    private static void write(SFTPClient sftp, String path, FileToWrite file) throws IOException {
-        int mode = modeOf(file);
-        FileAttributes attributes =
-                new FileAttributes.Builder().withPermissions(mode).build();
-        RemoteFile remote;
-        boolean existed = false;
-        try {
-            remote = sftp.open(path, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL), attributes);
-        } catch (SFTPException exists) {
-            remote = sftp.open(path, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC), attributes);
-            existed = true;
-        }
-        try (RemoteFile open = remote) {
-            open.write(0, file.content(), 0, file.content().length);
-        }
-        if (existed) {
-            sftp.chmod(path, mode); // the mode given at open applies only to a file that did not exist yet
-        }
     }
 
     /**

@@ -8,6 +8,7 @@ import io.slurmgateway.clusters.ClusterIdentity;
 import io.slurmgateway.clusters.ClusterProperties;
 import io.slurmgateway.support.TestFiles;
 import io.slurmgateway.support.TestSshServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -292,6 +293,37 @@ class SshCommandRunnerTest {
                 .isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDirectory.resolve("empty"))))
                 .isEqualTo("rw-------");
+    }
+
+    @Test
+    void anUploadStreamsMegabytesIntoAPrivateFileByteForByte() throws Exception {
+        SshCommandRunner runner = runner(Map.of());
+        byte[] content = new byte[5 * 1024 * 1024 + 123]; // not a whole number of writes
+        new java.util.Random(5).nextBytes(content);
+        Path file = directory.resolve("blob");
+
+        runner.upload(file.toString(), new ByteArrayInputStream(content), content.length);
+
+        assertThat(Files.mismatch(file, Files.write(directory.resolve("expected"), content)))
+                .isEqualTo(-1);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        runner.upload(file.toString(), new ByteArrayInputStream(content), 10); // the rest of a longer stream is left
+        assertThat(Files.readAllBytes(file)).isEqualTo(java.util.Arrays.copyOf(content, 10));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void anUploadWhoseStreamEndsEarlyFailsAndLeavesNoFile() throws Exception {
+        SshCommandRunner runner = runner(Map.of());
+        Path file = directory.resolve("short");
+        assertThatThrownBy(() -> runner.upload(file.toString(), new ByteArrayInputStream(new byte[100_000]), 100_001))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("ended after 100000 of 100001 bytes");
+        assertThat(file).doesNotExist();
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.slurmgateway.host.CommandResult;
 import io.slurmgateway.host.CommandRunner;
 import io.slurmgateway.host.FileToWrite;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -71,6 +72,11 @@ public final class ScriptedHost implements CommandRunner {
 
     @Override
     public void writeDirectory(String directory, List<FileToWrite> files) {
+        throw new UnsupportedOperationException("a scripted host only answers commands");
+    }
+
+    @Override
+    public void upload(String path, InputStream content, long size) {
         throw new UnsupportedOperationException("a scripted host only answers commands");
     }
 
