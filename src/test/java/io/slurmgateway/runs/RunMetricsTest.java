@@ -32,6 +32,7 @@ class RunMetricsTest extends GatewayTestBase {
             "purpose",
             "scheduler",
             "step",
+            "cache",
             "le");
 
     private static final Pattern SERIES = Pattern.compile("^(gateway_[a-z_]+)\\{([^}]*)\\}", Pattern.MULTILINE);
