@@ -21,8 +21,8 @@ final class SftpFiles {
     static final int PRIVATE_PROGRAM = 0700;
 
     /**
-     * Bytes per SFTP write request: what OpenSSH's own client sends, and well under the 256 KiB message every common
-     * server accepts.
+     * The most content one SFTP write request carries, what OpenSSH's own client sends; less when the channel's packets
+     * are smaller (see {@link #chunkSize}).
      */
     private static final int UPLOAD_CHUNK = 32 * 1024;
 
@@ -71,7 +71,7 @@ final class SftpFiles {
         try {
             try (RemoteFile open = openPrivate(sftp, path, PRIVATE_FILE);
                     OutputStream out = open.new RemoteFileOutputStream(0, UNCONFIRMED_WRITES)) {
-                byte[] chunk = new byte[UPLOAD_CHUNK];
+                byte[] chunk = new byte[chunkSize(sftp, open)];
                 for (long left = size; left > 0; ) {
                     int read = content.readNBytes(chunk, 0, (int) Math.min(chunk.length, left));
                     if (read == 0) {
@@ -86,6 +86,15 @@ final class SftpFiles {
             removeQuietly(sftp, path, failed);
             throw failed;
         }
+    }
+
+    /**
+     * As much content as one SSH packet of the channel carries with the SFTP request around it: a write even slightly
+     * larger is sent as a full packet and a nearly empty one, twice the packets for the same bytes.
+     */
+    private static int chunkSize(SFTPClient sftp, RemoteFile file) {
+        int fits = sftp.getSFTPEngine().getSubsystem().getRemoteMaxPacketSize() - file.getOutgoingPacketOverhead();
+        return Math.max(4096, Math.min(UPLOAD_CHUNK, fits));
     }
 
     /**
