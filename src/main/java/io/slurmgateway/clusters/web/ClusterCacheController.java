@@ -9,15 +9,16 @@ import io.slurmgateway.system.InvalidParameterException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /** What each account of a cluster holds in its cache of packs and files: for operators (role admin). */
 @RestController
@@ -60,8 +61,11 @@ class ClusterCacheController {
                         entries.stream().mapToLong(Entry::bytes).sum(),
                         entries));
             } catch (IOException unreachable) {
-                throw new UncheckedIOException(
-                        "the cache of " + name + " could not be read: " + unreachable.getMessage(), unreachable);
+                throw new ResponseStatusException(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "the cache of " + HostCaches.name(name, account.identity()) + " could not be read: "
+                                + unreachable.getMessage(),
+                        unreachable);
             }
         }
         return accounts;
