@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Environment packs and run files on the real rig: a pack crosses SSH once per cluster account and is unpacked once,
  * also when ten runs need it at the same moment, and a gateway started again on the same database finds it in the
- * cluster's cache. Transfers and unpacks are counted by the gateway's own metrics.
+ * cluster's cache; the dask launcher's workers on both nodes run in the pack's environment. Transfers and unpacks are
+ * counted by the gateway's own metrics.
  */
 @ExtendWith(SlurmRigAvailable.class)
 class SlurmRigEnvironmentsTest {
@@ -108,6 +109,27 @@ class SlurmRigEnvironmentsTest {
             client.awaitState(id, "COMPLETED", JOB_TIMEOUT);
             assertThat(client.log(id, "stdout")).isEqualTo("placed from the cache\n");
             assertThat(count(gateway, "gateway.cache.transfers")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theDaskLauncherStartsItsWorkersOnBothNodesInThePacksEnvironment() {
+        try (ConfigurableApplicationContext gateway = gateway()) {
+            GatewayClient client = clientOf(gateway);
+            String pack =
+                    Packs.upload(port(gateway), Packs.pythonPack("sg_rig_dask", "on-the-workers", Packs.ACTIVATE));
+            // the function runs in the workers' processes: it imports the package there, started by the launcher
+            String payload = "import os\\nfrom distributed import Client\\n"
+                    + "client = Client(os.environ['DASK_SCHEDULER_ADDRESS'])\\n"
+                    + "client.wait_for_workers(2)\\n"
+                    + "values = client.run(lambda: __import__('sg_rig_dask').VALUE)\\n"
+                    + "print('workers', len(values), sorted(set(values.values())))\\n";
+            String id = client.createRun("{\"asset\": \"rig/dask-environment\", \"mode\": \"slurm\", \"cluster\":"
+                    + " \"rig\", \"launcher\": \"dask\", \"payload\": {\"script\": \"" + payload + "\"},"
+                    + " \"environment\": {\"pack\": \"" + pack + "\"}, \"resources\": {\"nodes\": 2,"
+                    + " \"cpusPerTask\": 1, \"memory\": \"500M\", \"timeLimit\": \"5\"}}");
+            client.awaitState(id, "COMPLETED", JOB_TIMEOUT);
+            assertThat(client.log(id, "stdout")).contains("workers 2 ['on-the-workers']");
         }
     }
 
