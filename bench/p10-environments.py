@@ -36,6 +36,7 @@ PACK_MB = int(os.environ.get("P10_PACK_MB", "200"))
 REPS = int(os.environ.get("P10_REPS", "5"))
 PAIRS = int(os.environ.get("P10_PAIRS", "20"))
 WARMUP = int(os.environ.get("P10_WARMUP", "3"))
+FIRST_WARMUP = int(os.environ.get("P10_FIRST_WARMUP", "1"))  # first uses of each side not counted
 FILES = int(os.environ.get("P10_FILES", "8"))      # random data files the pack's bytes are spread over
 CACHE_NAME = os.environ.get("P10_CACHE_NAME", "rig")
 TERMINAL = ("COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT", "SUBMIT_FAILED")
@@ -67,8 +68,11 @@ def check():
 
 
 def ssh(command, check=True):
+    """The command's stdout; with check=False, the whole CompletedProcess."""
     out = subprocess.run(SSH + [command], capture_output=True, text=True)
-    if check and out.returncode != 0:
+    if not check:
+        return out
+    if out.returncode != 0:
         sys.exit("ssh %r failed (%d): %s" % (command, out.returncode, out.stderr.strip()))
     return out.stdout
 
@@ -201,6 +205,7 @@ def gateway_first_use(path, digest):
     if status != 201:
         sys.exit("PUT of a fresh pack answered %d (expected 201): %s" % (status, data[:500]))
     run_id = post_run(digest)
+    t_post = time.time()
     run = wait_ended(run_id)
     if run["state"] != "COMPLETED":
         sys.exit("first-use run %s ended %s: %s (stderr: %s)" % (
@@ -211,8 +216,8 @@ def gateway_first_use(path, digest):
         sys.exit("first-use run %s printed no start time or no pack check: %r" % (run_id, stdout[-500:]))
     start = float(m.group(1))
     at = state_times(run_id)
-    return {"total": start - t0, "put": t_put - t0, "to_job": at["QUEUED"] - t_put, "job_start": start - at["QUEUED"],
-            "run": run_id}
+    return {"total": start - t0, "put": t_put - t0, "to_job": at["QUEUED"] - t_put, "post": t_post - t_put,
+            "provision": at["QUEUED"] - at["STAGING"], "job_start": start - at["QUEUED"], "run": run_id}
 
 
 def baseline_first_use(path, rep):
@@ -227,10 +232,13 @@ def baseline_first_use(path, rep):
         sys.exit("scp failed: %s" % out.stderr.strip())
     ssh("mkdir %s && tar -xf %s.tar -C %s" % (directory, directory, directory))
     t_tar = time.time()
-    script = "#!/bin/bash\nsource %s/activate.sh\n%s" % (directory, PAYLOAD.split("\n", 1)[1])
-    ssh("cat > %s/job.sh <<'EOF'\n%sEOF\ncd %s && sbatch --parsable --wait --output=out.log job.sh >/dev/null"
-        % (directory, script, directory))
-    stdout = ssh("cat %s/out.log" % directory)
+    script = "#!/bin/bash\nsource ./activate.sh\n%s" % PAYLOAD.split("\n", 1)[1]  # the job starts in the directory
+    submitted = ssh("cat > %s/job.sh <<'EOF'\n%sEOF\ncd %s && sbatch --parsable --wait --output=out.log job.sh"
+                    % (directory, script, directory), check=False)
+    stdout = ssh("cat %s/out.log" % directory, check=False).stdout
+    if submitted.returncode != 0:
+        sys.exit("the baseline job failed (%d): %s %s"
+                 % (submitted.returncode, submitted.stderr.strip(), stdout[-500:]))
     m = START.search(stdout)
     if not m or "pack ok" not in stdout:
         sys.exit("baseline job printed no start time or no pack check: %r" % stdout[-500:])
@@ -284,19 +292,23 @@ def main():
     # 1. first use, alternated: which side goes first changes every repetition
     gateway, baseline = [], []
     digest = None
-    for rep in range(REPS):
+    for rep in range(-FIRST_WARMUP, REPS):
         ssh("rm -rf %s" % CACHE)  # a fresh cache directory: nothing of an earlier repetition is there
         digest = renew(path, offset, rep)
-        sides = [("gateway", lambda: gateway.append(gateway_first_use(path, digest))),
-                 ("baseline", lambda: baseline.append(baseline_first_use(path, rep)))]
-        for _, measure in sides if rep % 2 == 0 else sides[::-1]:
-            measure()
+        g = b = None
+        for side in ("gateway", "baseline") if rep % 2 == 0 else ("baseline", "gateway"):
+            if side == "gateway":
+                g = gateway_first_use(path, digest)
+            else:
+                b = baseline_first_use(path, rep)
         ssh("rm -rf %s/rep-%d %s/rep-%d.tar" % (DIRECT, rep, DIRECT, rep))
-        g, b = gateway[-1], baseline[-1]
-        print("rep %d: gateway %.2f s (PUT %.2f, POST->job id %.2f, job id->payload %.2f); baseline scp+tar %.2f s"
-              " (scp %.2f, tar %.2f), +sbatch->payload %.2f" % (
-                  rep + 1, g["total"], g["put"], g["to_job"], g["job_start"], b["scp_tar"], b["scp"], b["tar"],
-                  b["job_start"]), flush=True)
+        if rep >= 0:
+            gateway.append(g)
+            baseline.append(b)
+        print("%s: gateway %.2f s (PUT %.2f, POST answered %.2f, claimed->job id %.2f, job id->payload %.2f);"
+              " baseline scp+tar %.2f s (scp %.2f, tar %.2f), +sbatch->payload %.2f" % (
+                  "rep %d" % (rep + 1) if rep >= 0 else "warm-up", g["total"], g["put"], g["post"], g["provision"],
+                  g["job_start"], b["scp_tar"], b["scp"], b["tar"], b["job_start"]), flush=True)
     after_first = metrics()
 
     # 2. second use: the last pack is cached and unpacked; pairs of POST -> job id with it and without any
@@ -341,14 +353,16 @@ def main():
     gm, bm, bjm = statistics.median(gt), statistics.median(bt), statistics.median(bj)
     wp, wo = statistics.median(with_pack), statistics.median(without)
     print()
-    print("P10 environments: pack %.1f MB (plain tar), %d repetitions of the first use, %d pairs of the second"
-          " (after %d warm-up pairs)" % (size_mb, REPS, PAIRS, WARMUP))
+    print("P10 environments: pack %.1f MB (plain tar), %d repetitions of the first use (after %d warm-up), %d pairs"
+          " of the second (after %d warm-up pairs)" % (size_mb, REPS, FIRST_WARMUP, PAIRS, WARMUP))
     print("First use (medians; every repetition a fresh digest and a fresh cache directory):")
     print("  gateway: PUT start -> payload started       : %s   (%s)" % (sec(gt), spread(gt)))
     print("    of which PUT                              : %s   (%s)" % (sec([g["put"] for g in gateway]),
                                                                        spread([g["put"] for g in gateway])))
-    print("    of which POST -> job id recorded          : %s   (transfer, check, unpack, sbatch)"
-          % sec([g["to_job"] for g in gateway]))
+    print("    of which POST -> job id recorded          : %s" % sec([g["to_job"] for g in gateway]))
+    print("      of which POST answered (pack read)      : %s" % sec([g["post"] for g in gateway]))
+    print("      of which claimed -> job id recorded     : %s   (transfer, check, unpack, sbatch)"
+          % sec([g["provision"] for g in gateway]))
     print("    of which job id -> payload started        : %s" % sec([g["job_start"] for g in gateway]))
     print("  baseline: scp + tar -x (ControlMaster)      : %s   (%s)" % (sec(bt), spread(bt)))
     print("    of which scp                              : %s" % sec([b["scp"] for b in baseline]))
@@ -358,7 +372,7 @@ def main():
           % (gm / bm, "met" if gm / bm <= 1.2 else "not met"))
     print("  ratio gateway / (scp + tar -x + job start)  : %.2fx  (like for like, for scale)" % (gm / bjm))
     print("  cache counters over the first use           : transfers %s, unpacks %s (expected %d each)"
-          % (transfers_first, unpacks_first, REPS))
+          % (transfers_first, unpacks_first, REPS + FIRST_WARMUP))
     print("Second use (POST -> job id recorded, medians):")
     print("  run naming the cached pack                  : %s   (p10 %.1f, p90 %.1f)" % (
         ms(with_pack), sorted(with_pack)[PAIRS // 10] * 1000, sorted(with_pack)[PAIRS * 9 // 10] * 1000))
@@ -377,10 +391,9 @@ def main():
     elif transfers_second or unpacks_second:
         errors.append("the second use transferred %s and unpacked %s times: the cached pack was not reused"
                       % (transfers_second, unpacks_second))
-    if transfers_first is not None and transfers_first != REPS:
-        errors.append("the first use counted %s transfers for %d repetitions" % (transfers_first, REPS))
-    if unpacks_first is not None and unpacks_first != REPS:
-        errors.append("the first use counted %s unpacks for %d repetitions" % (unpacks_first, REPS))
+    for what, counted in (("transfers", transfers_first), ("unpacks", unpacks_first)):
+        if counted is not None and counted != REPS + FIRST_WARMUP:
+            errors.append("the first use counted %s %s for %d repetitions" % (counted, what, REPS + FIRST_WARMUP))
     errors += ["second-use run did not complete: " + f for f in failed]
     for error in errors:
         print("ERROR: " + error, file=sys.stderr)
