@@ -230,7 +230,6 @@ public final class HostCache {
                 .map(word -> word.equals("{archive}") ? archive : word.equals("{target}") ? target : word)
                 .toList();
         CommandResult result = runner.execute(CacheScripts.unpack(directory(), digest, token, command));
-        metrics.unpacked();
         String how = unpackCommand.isEmpty() ? "tar" : "the unpack command";
         if (result.exitStatus() == CacheScripts.NO_ACTIVATE) {
             throw new PackUnusableException(
@@ -239,10 +238,14 @@ public final class HostCache {
                             + (unpackCommand.isEmpty() ? "" : " after the unpack command ran"));
         }
         if (result.exitStatus() == CacheScripts.UNPACK_FAILED) {
-            throw new IOException("unpacking " + digest + " on " + name + " with " + how + " failed: "
-                    + excerpt(result.stderrText()));
+            // the same archive fails the same way again: the run ends with tar's (or the command's) own words
+            throw new PackUnusableException(
+                    digest,
+                    "unpacking " + digest + " on " + name + " with " + how + " failed: "
+                            + excerpt(result.stderrText()));
         }
         succeeded(result, "unpacking " + digest);
+        metrics.unpacked();
         log.info("unpacked {} on {} with {}", digest, name, how);
     }
 
