@@ -22,8 +22,22 @@ final class RunFileRules {
     private static final int MAX_RELATIVE_PATH = 1024;
     private static final Pattern PART = Pattern.compile("[A-Za-z0-9._+@%=,-]+");
     private static final Pattern ABSOLUTE_DIRECTORY = Pattern.compile("/[A-Za-z0-9._+@%=,:/~-]*");
-    private static final Set<String> RESERVED =
-            Set.of("job.sh", "stdout.log", "stderr.log", "signals.log", "files.sha256", "payload");
+    /** The names the gateway and its launchers write or read in a run's directory. */
+    private static final Set<String> RESERVED = Set.of(
+            "job.sh",
+            "batch.sh",
+            "payload",
+            "framework.sh",
+            "claim-ports.sh",
+            "pre-start.sh",
+            "stdout.log",
+            "stderr.log",
+            "signals.log",
+            "endpoints.log",
+            "messages.jsonl",
+            "files.sha256",
+            ".exit_code",
+            ".cpu_times");
 
     private RunFileRules() {}
 
