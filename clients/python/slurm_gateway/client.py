@@ -466,8 +466,8 @@ class GatewayClient:
             try:
                 connection.request(method, self._prefix + path, body=content, headers=all_headers)
             except _CONNECTION_ERRORS as error:
-                if _fatal(error):
-                    raise
+                if _fatal(error) or connection.sock is None:
+                    raise  # fatal, or no connection was made at all: there is no answer to read
                 # the gateway may have answered before it read the whole body (a 413, a 507) and closed: that answer,
                 # when it can still be read, says more than the broken pipe
                 try:
