@@ -1,5 +1,7 @@
 package io.slurmgateway.runs;
 
+import io.slurmgateway.blobs.BlobQuotaExceededException;
+import io.slurmgateway.blobs.BlobTooLargeException;
 import io.slurmgateway.blobs.Blobs;
 import io.slurmgateway.blobs.Digest;
 import io.slurmgateway.blobs.PackChecks;
@@ -41,7 +43,11 @@ class RunBlobs {
         this.clusters = clusters;
     }
 
-    /** The spec with each inline file stored as a blob of {@code caller}'s and named by its digest. */
+    /**
+     * The spec with each inline file stored as a blob of {@code caller}'s and named by its digest.
+     *
+     * @throws InvalidRunSpecException when the store refuses one (past its quota, or over its size limit)
+     */
     RunSpec storeInline(RunSpec spec, Caller caller) {
         if (spec.files().values().stream().noneMatch(Map.class::isInstance)) {
             return spec;
@@ -53,6 +59,9 @@ class RunBlobs {
                 Digest digest = Digest.of(sha256(bytes));
                 try {
                     blobs.put(caller.name(), digest, new ByteArrayInputStream(bytes), bytes.length);
+                } catch (BlobQuotaExceededException | BlobTooLargeException refused) {
+                    throw new InvalidRunSpecException(
+                            List.of(new SpecViolation("files." + file.getKey(), refused.getMessage())));
                 } catch (IOException failed) {
                     throw new UncheckedIOException(
                             "an inline file could not be stored: " + failed.getMessage(), failed);

@@ -101,6 +101,18 @@ class BlobApiTest extends GatewayTestBase {
         assertThat(response.statusCode()).isEqualTo(507);
         assertThat(client.json(response).get("detail").asString()).contains("gateway.blobs.quota");
         assertThat(stored()).doesNotContain(Packs.digest(more).substring(7));
+
+        // an inline file of a run is stored as a blob too: past the quota, the run is refused on that file
+        byte[] inline = new byte[400 * 1024];
+        inline[0] = 2;
+        HttpResponse<String> run = client.post(
+                "/api/v1/runs",
+                "{\"asset\": \"blobs/inline\", \"mode\": \"local\", \"payload\": {\"script\": \"true\"},"
+                        + " \"files\": {\"big.bin\": {\"base64\": \""
+                        + java.util.Base64.getEncoder().encodeToString(inline) + "\"}}}",
+                Map.of("Content-Type", "application/json"));
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(400);
+        assertThat(run.body()).contains("\"field\":\"files.big.bin\"").contains("gateway.blobs.quota");
     }
 
     @Test

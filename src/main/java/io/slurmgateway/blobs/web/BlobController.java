@@ -4,6 +4,7 @@ import io.slurmgateway.blobs.BlobInfo;
 import io.slurmgateway.blobs.Blobs;
 import io.slurmgateway.blobs.Digest;
 import io.slurmgateway.runs.web.ApiProperties;
+import io.slurmgateway.security.Audit;
 import io.slurmgateway.security.Caller;
 import io.slurmgateway.security.Callers;
 import io.slurmgateway.system.InvalidParameterException;
@@ -18,6 +19,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -77,6 +79,8 @@ class BlobController {
         }
         Caller caller = Callers.current();
         Blobs.Stored stored = blobs.put(caller.name(), name, request.getInputStream(), length);
+        Audit.mutation(
+                caller, "upload", null, name + " " + stored.outcome().name().toLowerCase(Locale.ROOT));
         BlobResponse body = BlobResponse.of(stored.blob());
         if (stored.outcome() == Blobs.Outcome.EXISTED) {
             return ResponseEntity.ok(body);
