@@ -7,9 +7,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.dao.DuplicateKeyException;
@@ -115,6 +119,21 @@ public class Blobs {
         return found.stream().findFirst();
     }
 
+    /** Which of {@code digests} {@code owner} uploaded. */
+    public Set<Digest> ownedBy(String owner, Collection<Digest> digests) {
+        if (digests.isEmpty()) {
+            return Set.of();
+        }
+        List<Object> arguments = new ArrayList<>();
+        arguments.add(owner);
+        digests.forEach(digest -> arguments.add(digest.hex()));
+        String placeholders = String.join(", ", Collections.nCopies(digests.size(), "?"));
+        return new HashSet<>(jdbc.query(
+                "SELECT digest FROM blob_owner WHERE owner = ? AND digest IN (" + placeholders + ")",
+                (row, n) -> new Digest(row.getString(1).trim()),
+                arguments.toArray()));
+    }
+
     /** A page of the blobs {@code owner} uploaded (all blobs when {@code readsAll}), newest first. */
     public List<BlobInfo> list(String owner, boolean readsAll, int page, int size) {
         return readsAll
@@ -169,7 +188,7 @@ public class Blobs {
                 "SELECT b.digest FROM blob b WHERE" + unused,
                 (row, n) -> new Digest(row.getString(1).trim()),
                 cutoff);
-        List<Digest> removed = new java.util.ArrayList<>();
+        List<Digest> removed = new ArrayList<>();
         for (Digest digest : candidates) {
             if (jdbc.update("DELETE FROM blob b WHERE b.digest = ? AND" + unused, digest.hex(), cutoff) == 1) {
                 store.delete(digest);
@@ -183,10 +202,10 @@ public class Blobs {
      * The blobs that unfinished runs name: of one cluster's runs, or of local runs when {@code cluster} is null. A cache
      * never removes these.
      */
-    public java.util.Set<Digest> inUse(String cluster) {
+    public Set<Digest> inUse(String cluster) {
         String where = cluster == null ? "r.cluster IS NULL" : "r.cluster = ?";
         Object[] arguments = cluster == null ? new Object[0] : new Object[] {cluster};
-        return new java.util.HashSet<>(jdbc.query(
+        return new HashSet<>(jdbc.query(
                 "SELECT DISTINCT rb.digest FROM run_blob rb JOIN run r ON r.id = rb.run_id WHERE " + where
                         + " AND r.state NOT IN " + FINISHED,
                 (row, n) -> new Digest(row.getString(1).trim()),

@@ -1,5 +1,7 @@
 package io.slurmgateway.blobs;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -50,6 +52,20 @@ public record Digest(String hex) {
     /** The digest of bytes computed elsewhere. */
     public static Digest of(byte[] sha256) {
         return new Digest(HexFormat.of().formatHex(sha256));
+    }
+
+    /** The digest of {@code content}. */
+    public static Digest ofContent(byte[] content) {
+        return of(sha256().digest(content));
+    }
+
+    /** A fresh SHA-256, the hash every digest is. */
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every Java has SHA-256", impossible);
+        }
     }
 
     @Override

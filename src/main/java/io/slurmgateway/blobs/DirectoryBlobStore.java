@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -50,7 +49,7 @@ public final class DirectoryBlobStore implements BlobStore {
     public void store(Digest expected, InputStream content, long maxBytes) throws IOException {
         Path part = incoming.resolve(expected.hex() + "-" + UUID.randomUUID());
         try {
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = Digest.sha256();
             byte[] buffer = new byte[BUFFER];
             long total = 0;
             try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -124,13 +123,5 @@ public final class DirectoryBlobStore implements BlobStore {
 
     private Path path(Digest digest) {
         return blobs.resolve(digest.hex());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every Java has SHA-256", impossible);
-        }
     }
 }

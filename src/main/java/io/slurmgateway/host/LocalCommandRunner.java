@@ -106,16 +106,7 @@ public class LocalCommandRunner implements CommandRunner {
         try (OutputStream out = Channels.newOutputStream(
                 Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(PRIVATE_FILE)))) {
             Files.setPosixFilePermissions(file, PRIVATE_FILE); // the attribute applies only to a new file
-            byte[] chunk = new byte[UPLOAD_CHUNK];
-            for (long left = size; left > 0; ) {
-                int read = content.readNBytes(chunk, 0, (int) Math.min(chunk.length, left));
-                if (read == 0) {
-                    throw new IOException(
-                            "the content for " + path + " ended after " + (size - left) + " of " + size + " bytes");
-                }
-                out.write(chunk, 0, read);
-                left -= read;
-            }
+            ExactCopy.copy(content, out, size, UPLOAD_CHUNK, path);
         } catch (IOException failed) {
             Files.deleteIfExists(file);
             throw failed;

@@ -71,16 +71,7 @@ final class SftpFiles {
         try {
             try (RemoteFile open = openPrivate(sftp, path, PRIVATE_FILE);
                     OutputStream out = open.new RemoteFileOutputStream(0, UNCONFIRMED_WRITES)) {
-                byte[] chunk = new byte[chunkSize(sftp, open)];
-                for (long left = size; left > 0; ) {
-                    int read = content.readNBytes(chunk, 0, (int) Math.min(chunk.length, left));
-                    if (read == 0) {
-                        throw new IOException(
-                                "the content for " + path + " ended after " + (size - left) + " of " + size + " bytes");
-                    }
-                    out.write(chunk, 0, read);
-                    left -= read;
-                }
+                ExactCopy.copy(content, out, size, chunkSize(sftp, open), path);
             }
         } catch (IOException failed) {
             removeQuietly(sftp, path, failed);

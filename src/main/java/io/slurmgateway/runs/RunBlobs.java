@@ -12,8 +12,6 @@ import io.slurmgateway.security.Caller;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -56,7 +54,7 @@ class RunBlobs {
         for (Map.Entry<String, Object> file : spec.files().entrySet()) {
             if (file.getValue() instanceof Map<?, ?> inline) {
                 byte[] bytes = Base64.getDecoder().decode((String) inline.get("base64"));
-                Digest digest = Digest.of(sha256(bytes));
+                Digest digest = Digest.ofContent(bytes);
                 try {
                     blobs.put(caller.name(), digest, new ByteArrayInputStream(bytes), bytes.length);
                 } catch (BlobQuotaExceededException | BlobTooLargeException refused) {
@@ -74,18 +72,23 @@ class RunBlobs {
         return spec.withFiles(named);
     }
 
-    /** Problems with the blobs a valid spec names, for {@code caller}. */
+    /** Problems with the blobs a valid spec names, for {@code caller}; one query, however many files it has. */
     List<SpecViolation> violations(RunSpec spec, Caller caller) {
         List<SpecViolation> found = new ArrayList<>();
+        Set<Digest> named = named(spec);
+        if (named.isEmpty()) {
+            return found;
+        }
+        Set<Digest> owned = blobs.ownedBy(caller.name(), named);
         for (Map.Entry<String, Object> file : spec.files().entrySet()) {
             Digest digest = Digest.parse((String) file.getValue());
-            if (blobs.find(caller.name(), false, digest).isEmpty()) {
+            if (!owned.contains(digest)) {
                 found.add(new SpecViolation("files." + file.getKey(), unknown(digest)));
             }
         }
         if (spec.environment() != null && spec.environment().pack() != null) {
             Digest pack = Digest.parse(spec.environment().pack());
-            if (blobs.find(caller.name(), false, pack).isEmpty()) {
+            if (!owned.contains(pack)) {
                 found.add(new SpecViolation("environment.pack", unknown(pack)));
             } else {
                 packProblem(pack, requiresActivate(spec))
@@ -132,13 +135,5 @@ class RunBlobs {
 
     private static String unknown(Digest digest) {
         return "you have uploaded no blob " + digest + "; upload it first with PUT /api/v1/blobs/" + digest;
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every Java has SHA-256", impossible);
-        }
     }
 }

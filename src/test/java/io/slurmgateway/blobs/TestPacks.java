@@ -5,50 +5,51 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 
-/** Archives built in memory for tests, entry by entry, including the kinds no honest pack holds. */
-final class TestPacks {
+/**
+ * Archives built in memory for tests, entry by entry, including the kinds no honest pack holds; {@link
+ * io.slurmgateway.support.Packs} builds its packs with them too.
+ */
+public final class TestPacks {
 
-    enum Compression {
+    public enum Compression {
         PLAIN,
         GZIP,
         ZSTD
     }
 
     /** One entry: its name, tar type flag, link target (for links) and content (for files). */
-    record Entry(String name, byte type, String link, byte[] content) {}
+    public record Entry(String name, byte type, String link, byte[] content) {}
 
     private TestPacks() {}
 
-    static Entry file(String name, String content) {
+    public static Entry file(String name, String content) {
         return new Entry(name, TarConstants.LF_NORMAL, "", content.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Entry directory(String name) {
+    public static Entry directory(String name) {
         return new Entry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, "", new byte[0]);
     }
 
-    static Entry symlink(String name, String target) {
+    public static Entry symlink(String name, String target) {
         return new Entry(name, TarConstants.LF_SYMLINK, target, new byte[0]);
     }
 
-    static Entry hardLink(String name, String target) {
+    public static Entry hardLink(String name, String target) {
         return new Entry(name, TarConstants.LF_LINK, target, new byte[0]);
     }
 
-    static Entry special(String name, byte type) {
+    public static Entry special(String name, byte type) {
         return new Entry(name, type, "", new byte[0]);
     }
 
     /** An environment pack: activate.sh and a script beside it. */
-    static byte[] environment(Compression compression, String marker) {
+    public static byte[] environment(Compression compression, String marker) {
         return tar(
                 compression,
                 file("activate.sh", "export PACK_MARKER=" + marker + "\n"),
@@ -57,7 +58,7 @@ final class TestPacks {
                 symlink("bin/tool-link", "tool"));
     }
 
-    static byte[] tar(Compression compression, Entry... entries) {
+    public static byte[] tar(Compression compression, Entry... entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (OutputStream compressed = compress(compression, bytes);
                 TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed)) {
@@ -77,12 +78,8 @@ final class TestPacks {
         return bytes.toByteArray();
     }
 
-    static Digest digestOf(byte[] content) {
-        try {
-            return Digest.of(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible);
-        }
+    public static Digest digestOf(byte[] content) {
+        return Digest.ofContent(content);
     }
 
     private static OutputStream compress(Compression compression, OutputStream out) throws IOException {

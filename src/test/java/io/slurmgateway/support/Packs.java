@@ -1,21 +1,16 @@
 package io.slurmgateway.support;
 
-import java.io.ByteArrayOutputStream;
+import io.slurmgateway.blobs.Digest;
+import io.slurmgateway.blobs.TestPacks;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Environment packs and blob uploads for tests: tar.gz archives built in memory, and PUTs to a gateway's blob API. */
 public final class Packs {
@@ -43,39 +38,14 @@ public final class Packs {
 
     /** A tar.gz of text files, plus symbolic links (name to target). */
     public static byte[] tarGz(Map<String, String> files, Map<String, String> links) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream gzip = new GZIPOutputStream(bytes);
-                TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            for (Map.Entry<String, String> file : files.entrySet()) {
-                byte[] content = file.getValue().getBytes(StandardCharsets.UTF_8);
-                TarArchiveEntry entry = new TarArchiveEntry(file.getKey(), true);
-                entry.setSize(content.length);
-                entry.setMode(0644);
-                tar.putArchiveEntry(entry);
-                tar.write(content);
-                tar.closeArchiveEntry();
-            }
-            for (Map.Entry<String, String> link : links.entrySet()) {
-                TarArchiveEntry entry = new TarArchiveEntry(link.getKey(), TarArchiveEntry.LF_SYMLINK, true);
-                entry.setLinkName(link.getValue());
-                tar.putArchiveEntry(entry);
-                tar.closeArchiveEntry();
-            }
-        } catch (IOException impossible) {
-            throw new UncheckedIOException(impossible);
-        }
-        return bytes.toByteArray();
+        List<TestPacks.Entry> entries = new ArrayList<>();
+        files.forEach((name, content) -> entries.add(TestPacks.file(name, content)));
+        links.forEach((name, target) -> entries.add(TestPacks.symlink(name, target)));
+        return TestPacks.tar(TestPacks.Compression.GZIP, entries.toArray(TestPacks.Entry[]::new));
     }
 
     public static String digest(byte[] bytes) {
-        try {
-            return "sha256:"
-                    + HexFormat.of()
-                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible);
-        }
+        return Digest.ofContent(bytes).toString();
     }
 
     /** PUTs {@code bytes} as the blob {@code digest}; returns the response. */
